@@ -1,0 +1,72 @@
+"""The working document the pipeline components share.
+
+Components read ``view`` (the normalised text the rules see) and produce
+candidates with offsets into it; ``to_source`` maps those offsets back to the
+text exactly as the caller gave it, once, when records are built.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+
+@dataclass
+class Candidate:
+    """A record in the making: view offsets plus the record's fields."""
+
+    kind: str  # "metrics" | "dates" | "organisations"
+    start: int
+    end: int
+    fields: dict[str, Any]
+    rule_id: str | None = None
+
+
+@dataclass
+class ArticleSpan:
+    """An article's stretch of the view, with the metadata segmentation found."""
+
+    start: int
+    end: int
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Doc:
+    """Text, its normalised view with the offset map, and what the components found."""
+
+    text: str
+    reference_date: date | None = None
+    reference_date_source: str = "none"
+    view: str = ""
+    to_source: list[int] = field(default_factory=list)
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+    articles: list[ArticleSpan] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
+    warnings: list[tuple[str | None, str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.view:
+            self.view = self.text
+            self.to_source = list(range(len(self.text) + 1))
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """View offsets [start, end) → source offsets [start, end)."""
+        return self.to_source[start], self.to_source[end - 1] + 1 if end > start else self.to_source[start]
+
+    def of(self, kind: str) -> list[Candidate]:
+        return [c for c in self.candidates if c.kind == kind]
+
+    def sentence_at(self, pos: int) -> tuple[int, int]:
+        """The sentence (view offsets) containing ``pos``; the whole view if none was found."""
+        for start, end in self.sentences:
+            if start <= pos < end:
+                return start, end
+        return 0, len(self.view)
+
+    def article_at(self, pos: int) -> ArticleSpan | None:
+        for art in self.articles:
+            if art.start <= pos < art.end:
+                return art
+        return None

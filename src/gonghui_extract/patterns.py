@@ -1,0 +1,54 @@
+"""Rule patterns compiled once, run with a timeout so no input can hang a batch."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import regex
+
+from .rules import RulesError
+
+#: seconds one pattern may spend on one text before it is abandoned and reported
+TIMEOUT_SECONDS = 2.0
+
+
+@dataclass
+class SafePattern:
+    """A compiled rule pattern that reports a timeout instead of hanging."""
+
+    rule_id: str
+    source: str
+    compiled: regex.Pattern = field(repr=False)
+
+    @classmethod
+    def compile(cls, rule_id: str, source: str, origin: str = "rules", flags: int = 0) -> SafePattern:
+        """Compile ``source``; a bad pattern is a RulesError naming the rule."""
+        try:
+            return cls(rule_id, source, regex.compile(source, flags | regex.V1))
+        except regex.error as exc:
+            raise RulesError(origin, f"entry id {rule_id}", f"bad pattern {source!r}: {exc}") from exc
+
+    def finditer(self, text: str, warnings: list | None = None, pos: int = 0, endpos: int | None = None
+                 ) -> Iterator[regex.Match]:
+        """Matches in ``text``; on timeout, stop and append a warning rather than raise."""
+        try:
+            yield from self.compiled.finditer(
+                text, pos, len(text) if endpos is None else endpos, timeout=TIMEOUT_SECONDS
+            )
+        except TimeoutError:
+            if warnings is not None:
+                warnings.append((self.rule_id, f"pattern timed out after {TIMEOUT_SECONDS}s; rule skipped"))
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> regex.Match | None:
+        """First match or None; a timeout counts as no match."""
+        try:
+            return self.compiled.search(text, pos, len(text) if endpos is None else endpos,
+                                        timeout=TIMEOUT_SECONDS)
+        except TimeoutError:
+            return None
+
+
+def alternation(words: list[str]) -> str:
+    """A regex alternation of literal words, longest first so 人次 wins over 人."""
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
