@@ -187,7 +187,8 @@ class Resolver:
             for other, other_name, _, _ in first:
                 if other is m or len(other_name) <= len(name) or other.kind != m.kind:
                     continue
-                if not (other_name.endswith(name) or _abbreviates(name, other_name, self.t)):
+                if not (other_name.endswith(name) or _abbreviates(name, other_name, self.t)
+                        or (m.kind == "company" and other_name.startswith(name))):
                     continue
                 key = (self._fit(other, other_name, here), -abs(other.start - m.start))
                 if best is None or key > best[0]:

@@ -33,6 +33,7 @@ class SuffixGroup(BaseModel):
     kind: OrgKind
     start: Literal["place", "place_only", "any"]
     bare: bool = False
+    not_after: list[str] = []
     surfaces: list[str]
 
 
@@ -50,6 +51,7 @@ class LevelWord(BaseModel):
     char: str
     level: Literal["province", "city", "county"] | None = None
     ends_with: str | None = None
+    left_negatives: str = ""
 
 
 @rule_file("organisations/boundaries.yaml")
@@ -134,6 +136,8 @@ class OrgExclusions(RuleFile):
 
     bylines: list[Byline] = []
     quoted_platform_followers: list[str] = []
+    mechanism_max_length: int = 16
+    bare_not_before: list[str] = []
     quotes: list[tuple[str, str]] = []
     collective_after_place: list[str] = []
 
@@ -272,17 +276,17 @@ class Finder:
                 pos = cut + len(brk)
         return pos
 
-    def cut_start(self, start: int, end: int) -> int:
-        """After the last boundary word in view[start:end], unless that word begins a place name."""
-        last = None
-        for m in self.t.cut.finditer(self.view, start, end):
-            last = m
-        if last is None:
-            return start
-        place = self.t.gaz.match_at(self.view, last.start())
-        if place and len(place) > last.end() - last.start():
-            return last.start()
-        return last.end()
+    def cut_start(self, start: int, end: int, min_stem: int = 0) -> int:
+        """After the last boundary word in view[start:end] that leaves ``min_stem`` characters.
+
+        A boundary word that begins a place name (和平区) cuts before itself.
+        """
+        for m in reversed(list(self.t.cut.finditer(self.view, start, end, overlapped=True))):
+            place = self.t.gaz.match_at(self.view, m.start())
+            cut = m.start() if place and len(place) > m.end() - m.start() else m.end()
+            if end - cut >= min_stem or cut == end or self.level_at(cut, end):
+                return cut
+        return start
 
     def level_at(self, pos: int, end: int) -> str | None:
         """The level word at ``pos`` when it stands for a region (市 in 市司法局, not in 市场)."""
@@ -292,7 +296,8 @@ class Finder:
             return None
         if any(view.startswith(w, pos) for w in b.not_level_words):
             return None
-        if pos > 0 and view[pos - 1] in b.level_left_negatives:
+        if pos > 0 and (view[pos - 1] in b.level_left_negatives
+                        or view[pos - 1] in self.t.level_words[ch].left_negatives):
             return None
         return ch
 
@@ -308,9 +313,8 @@ class Finder:
     def starts_with_place(self, m: Mention, start: int, end: int) -> bool:
         """Fill m.place / m.level / m.zone when view[start:end] starts as a place; say whether it does."""
         view, t = self.view, self.t
-        for prefix in t.b.national_prefixes:
-            if view.startswith(prefix, start) and start + len(prefix) <= end:
-                return True
+        if any(view.startswith(p, start) for p in t.b.national_prefixes):
+            return True
         chain_end = self.place_chain_end(start, end)
         if chain_end > start:
             m.place = view[start:chain_end]
@@ -346,6 +350,8 @@ class Finder:
 
     def _from_suffix(self, s: int, e: int, group: SuffixGroup) -> Mention | None:
         view = self.view
+        if any(view.startswith(w, e) for w in group.not_after):
+            return None
         run = self.run_start(s)
         mention = Mention(0, e, "", group.kind, group.id)
         if group.start == "place_only":
@@ -355,7 +361,7 @@ class Finder:
             if view[s] == "委" and view[e:e + 1] in self.t.b.committee_right_negatives:
                 return None
         else:
-            start = self.cut_start(run, s)
+            start = self.cut_start(run, s, min_stem=2 if group.start == "any" else 0)
             if group.start == "place" and start < s and not self.starts_with_place(mention, start, s):
                 start = self._first_place(start, s, mention)
                 if start is None:
@@ -392,8 +398,10 @@ class Finder:
         return None
 
     def _first_place(self, start: int, end: int, mention: Mention) -> int | None:
+        """The first place or level word inside a stem (处理省总工会 → 省总工会)."""
         for pos in range(start + 1, end):
-            if self.t.gaz.match_at(self.view, pos, short=False) and self.starts_with_place(mention, pos, end):
+            if ((self.t.gaz.match_at(self.view, pos, short=False) or self.level_at(pos, end))
+                    and self.starts_with_place(mention, pos, end)):
                 return pos
         return None
 
@@ -442,8 +450,6 @@ class Finder:
                 out.append(mention)
         return out
 
-    def byline_spans(self) -> list[tuple[int, int]]:
-        return [m.span() for p in self.t.bylines for m in p.finditer(self.view, self.warnings)]
 
 
 def _non_overlapping(mentions: list[Mention]) -> list[Mention]:
@@ -514,11 +520,15 @@ def _excluded(view: str, m: Mention, t: Tables) -> bool:
     after = m.end + len(quote[1]) if quote else m.end
     if quote and any(view.startswith(w, after) for w in t.excl.quoted_platform_followers):
         return True
+    if m.bare and any(view.startswith(w, m.end) for w in t.excl.bare_not_before):
+        return True
     if m.bare:
-        line_start = view.rfind("\n", 0, m.start) + 1
-        opened = max((view.rfind(q[0], line_start, m.start) for q in t.excl.quotes), default=-1)
-        closed = max((view.rfind(q[1], line_start, m.start) for q in t.excl.quotes if q[0] != q[1]), default=-1)
-        return opened > closed
+        limit = t.excl.mechanism_max_length
+        for left, right in t.excl.quotes:
+            opened = view.rfind(left, max(0, m.start - limit), m.start)
+            closed = view.find(right, m.end, m.end + limit)
+            if opened >= 0 and closed >= 0 and right not in view[opened + 1:m.start] and closed - opened <= limit:
+                return True
     return False
 
 
@@ -558,9 +568,10 @@ def find_mentions(doc: Doc, t: Tables) -> list[Mention]:
     mentions = [m for m in mentions if not _excluded(view, m, t)]
     mentions = _non_overlapping(mentions + _shared_bodies(view, mentions, t))
     mentions = _non_overlapping(mentions + _company_short_forms(view, mentions, t))
-    bylines = finder.byline_spans()
+    bylines = [m.span() for p in t.bylines for m in p.finditer(doc.text, doc.warnings)]
     for m in mentions:
-        m.byline = any(s <= m.start and m.end <= e for s, e in bylines)
+        start, end = doc.source_span(m.start, m.end)
+        m.byline = any(s <= start and end <= e for s, e in bylines)
     return mentions
 
 
