@@ -44,6 +44,7 @@ class OrgSuffixes(RuleFile):
     groups: list[SuffixGroup] = []
     max_run: int = 30
     name_chars: str = r"[\p{Han}A-Za-z0-9()（）—·&]"
+    run_stops_after: list[OrgKind] = []
     run_breaks: list[str] = []
 
 
@@ -184,6 +185,7 @@ class Tables:
     suffix_group: dict[str, SuffixGroup]
     name_char: regex.Pattern
     run_breaks: list[str]
+    run_stops_after: tuple[str, ...]
     max_run: int
     cut: regex.Pattern
     kill: regex.Pattern | None
@@ -233,6 +235,7 @@ def _tables(rules: Rules) -> Tables:
         suffix_group=suffix_group,
         name_char=regex.compile(suffixes.name_chars),
         run_breaks=suffixes.run_breaks,
+        run_stops_after=tuple(suffixes.run_stops_after),
         max_run=suffixes.max_run,
         cut=regex.compile(alternation(b.cut_words)) if b.cut_words else regex.compile(r"(?!)"),
         kill=_words(b.kill_words),
@@ -264,11 +267,11 @@ class Finder:
         self.t, self.view, self.warnings = t, view, warnings
 
     # -- the left edge of a name ------------------------------------------------------------
-    def run_start(self, end: int) -> int:
-        """Where the run of name characters ending at ``end`` starts."""
+    def run_start(self, end: int, floor: int = 0) -> int:
+        """Where the run of name characters ending at ``end`` starts (not before ``floor``)."""
         view, t = self.view, self.t
         pos = end
-        while pos > 0 and end - pos < t.max_run and t.name_char.match(view, pos - 1):
+        while pos > floor and end - pos < t.max_run and t.name_char.match(view, pos - 1):
             pos -= 1
         for brk in t.run_breaks:
             cut = view.rfind(brk, pos, end)
@@ -282,6 +285,8 @@ class Finder:
         A boundary word that begins a place name (和平区) cuts before itself.
         """
         for m in reversed(list(self.t.cut.finditer(self.view, start, end, overlapped=True))):
+            if m.end() - m.start() == 1 and m.start() - start == 1:
+                continue  # one character, then a one-character word: a name (华为), not a clause
             place = self.t.gaz.match_at(self.view, m.start())
             cut = m.start() if place and len(place) > m.end() - m.start() else m.end()
             if end - cut >= min_stem or cut == end or self.level_at(cut, end):
@@ -341,18 +346,21 @@ class Finder:
     # -- finders -----------------------------------------------------------------------------
     def by_suffix(self) -> list[Mention]:
         out = []
+        floor = 0
         for m in self.t.suffix_pattern.finditer(self.view, self.warnings):
             group = self.t.suffix_group[m.group()]
-            found = self._from_suffix(m.start(), m.end(), group)
+            found = self._from_suffix(m.start(), m.end(), group, floor)
             if found is not None:
                 out.append(found)
+                if group.kind in self.t.run_stops_after:
+                    floor = m.end()
         return out
 
-    def _from_suffix(self, s: int, e: int, group: SuffixGroup) -> Mention | None:
+    def _from_suffix(self, s: int, e: int, group: SuffixGroup, floor: int) -> Mention | None:
         view = self.view
         if any(view.startswith(w, e) for w in group.not_after):
             return None
-        run = self.run_start(s)
+        run = self.run_start(s, floor)
         mention = Mention(0, e, "", group.kind, group.id)
         if group.start == "place_only":
             start = self._place_only_start(run, s, mention)
