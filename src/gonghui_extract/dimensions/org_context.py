@@ -88,32 +88,38 @@ class Scope:
                 if div is not None:
                     anchors.append((m.start, div))
                     perspective = div
-        places = list(self.gaz.scan(view, start, end))
-        for s, e, written in places:
-            if any(view.startswith(w, e) for w in t.excl.collective_after_place):
-                readings = self.gaz.divisions(written)
+        for word in t.excl.collective_after_place:
+            pos = view.find(word, start, end)
+            while pos >= 0:
+                written = self.gaz.ending_at(view, pos, start)
+                readings = self.gaz.divisions(written) if written else []
                 if len(readings) == 1:
-                    anchors.append((s, readings[0]))
-        anchors.sort(key=lambda a: a[0])
+                    anchors.append((pos - len(written), readings[0]))
+                pos = view.find(word, pos + len(word), end)
+        anchors = sorted(set(anchors), key=lambda a: a[0])
         counts = Counter(d for _, d in anchors)
-        if not counts:
-            counts = Counter(d for _, _, w in places for d in self.gaz.divisions(w)[:1]
+        if not counts:  # no body names its place: count the places themselves
+            counts = Counter(self.gaz.divisions(w)[0] for _, _, w in self.gaz.scan(view, start, end)
                              if len(self.gaz.divisions(w)) == 1)
         self.dominant = max(counts, key=lambda d: (counts[d], -self._first(anchors, d))) if counts else None
         self.anchors = anchors
+        self._perspectives: dict[int, Division | None] = {}
 
     @staticmethod
     def _first(anchors: list[tuple[int, Division]], div: Division) -> int:
         return next((pos for pos, d in anchors if d == div), 1 << 30)
 
     def perspective_at(self, pos: int) -> Division | None:
-        current = self.dominant
-        for at, div in self.anchors:
-            if at >= pos:
-                break
-            if current is None or div not in self.gaz.chain(current)[1:]:
-                current = div
-        return current
+        """The region in view at ``pos``: the last anchor before it that is not above the one before."""
+        if pos not in self._perspectives:
+            current = self.dominant
+            for at, div in self.anchors:
+                if at >= pos:
+                    break
+                if current is None or div not in self.gaz.chain(current)[1:]:
+                    current = div
+            self._perspectives[pos] = current
+        return self._perspectives[pos]
 
 
 def _suffix_of(name: str, t: Tables) -> str | None:
@@ -137,6 +143,7 @@ class Resolver:
 
     def __init__(self, scope: Scope, t: Tables):
         self.scope, self.t, self.gaz = scope, t, t.gaz
+        self._fits: dict[tuple[str, str | None], int] = {}
 
     def canonical(self, name: str) -> str:
         for pattern, replacement in self.t.canonical:
@@ -163,8 +170,14 @@ class Resolver:
             fallback = self.canonical(here.name + m.written)
         return self.canonical(m.written), fallback, "as_written"
 
-    def _fit(self, other: Mention, other_name: str, here: Division | None) -> int:
+    def _fit(self, other_name: str, here: Division | None) -> int:
         """How well a fuller form fits the perspective: 2 same place, 1 related or placeless, 0 elsewhere."""
+        key = (other_name, here.code if here else None)
+        if key not in self._fits:
+            self._fits[key] = self._fit_uncached(other_name, here)
+        return self._fits[key]
+
+    def _fit_uncached(self, other_name: str, here: Division | None) -> int:
         place = leading_place(other_name, self.t)
         if not place or here is None:
             return 1
@@ -190,7 +203,7 @@ class Resolver:
                 if not (other_name.endswith(name) or _abbreviates(name, other_name, self.t)
                         or (m.kind == "company" and other_name.startswith(name))):
                     continue
-                key = (self._fit(other, other_name, here), -abs(other.start - m.start))
+                key = (self._fit(other_name, here), -abs(other.start - m.start))
                 if best is None or key > best[0]:
                     best = (key, other_name)
             if best is not None and (best[0][0] > 0 or fallback is None):

@@ -147,6 +147,8 @@ class ContextPattern(BaseModel):
     id: str
     kind: OrgKind
     pattern: str
+    extend_left: bool = False
+    min_stem: int = 0
     note: str = ""
 
 
@@ -449,7 +451,12 @@ class Finder:
         for rule, pattern in self.t.context:
             for m in pattern.finditer(self.view, self.warnings):
                 s, e = m.span("name")
-                s = self.cut_start(s, e)
+                if rule.extend_left:
+                    s = self.cut_start(self.run_start(s), s, rule.min_stem)
+                    if m.start("name") - s < rule.min_stem:
+                        continue
+                else:
+                    s = self.cut_start(s, e)
                 stem = self.view[s:e]
                 if len(stem) < 2 or self.generic(stem):
                     continue

@@ -71,6 +71,7 @@ class Gazetteer:
 
     def __init__(self, rows: Iterable[tuple[str, str]], names: RegionNames):
         self.by_code: dict[str, Division] = {code: Division(code, name) for code, name in rows}
+        self._chains: dict[str, list[Division]] = {}
         self._names: dict[str, list[Place]] = {}
         type_words = sorted(names.type_words, key=len, reverse=True)
         ethnic = "|".join(regex.escape(e) for e in sorted(names.ethnic_names, key=len, reverse=True))
@@ -87,6 +88,7 @@ class Gazetteer:
                 raise RulesError("regions/names.yaml", f"zone {zone.name}", f"unknown parent code {zone.parent}")
             for written in (zone.name, *zone.short):
                 self._add(written, Place(written, (parent,), zone=True, short=written != zone.name))
+        self._longest = max(map(len, self._names), default=0)
         self._by_head: dict[str, list[str]] = {}  # first two characters → names, longest first
         for written in sorted(self._names, key=len, reverse=True):
             self._by_head.setdefault(written[:2], []).append(written)
@@ -140,6 +142,15 @@ class Gazetteer:
             else:
                 pos += 1
 
+    def ending_at(self, text: str, end: int, start: int = 0) -> str | None:
+        """The longest place name (short forms of provinces and cities only) ending at ``end``."""
+        for size in range(min(self._longest, end - start), 1, -1):
+            written = text[end - size:end]
+            if any(not p.short or any(d.level in ("province", "city") for d in p.divisions)
+                   for p in self.places(written)):
+                return written
+        return None
+
     def parent(self, div: Division) -> Division | None:
         if div.level == "province":
             return None
@@ -151,12 +162,14 @@ class Gazetteer:
 
     def chain(self, div: Division) -> list[Division]:
         """The division and its ancestors, deepest first."""
-        out: list[Division] = []
-        node: Division | None = div
-        while node is not None:
-            out.append(node)
-            node = self.parent(node)
-        return out
+        if div.code not in self._chains:
+            out: list[Division] = []
+            node: Division | None = div
+            while node is not None:
+                out.append(node)
+                node = self.parent(node)
+            self._chains[div.code] = out
+        return list(self._chains[div.code])
 
     def at_level(self, div: Division, type_word: str) -> Division | None:
         """The nearest division in ``div``'s chain whose name ends in ``type_word`` (市 → 台山市 or 江门市)."""
