@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import regex
-from pydantic import BaseModel, field_validator
+from pydantic import BaseModel, Field, field_validator
 
 from ..doc import Candidate, Doc
 from ..patterns import SafePattern, alternation
@@ -33,7 +33,7 @@ class SuffixGroup(BaseModel):
     kind: OrgKind
     start: Literal["place", "place_only", "any"]
     bare: bool = False
-    not_after: list[str] = []
+    not_after: list[str] = Field(default_factory=list)
     surfaces: list[str]
 
 
@@ -41,11 +41,11 @@ class SuffixGroup(BaseModel):
 class OrgSuffixes(RuleFile):
     """Name suffixes with the kind they give and what the name must start with."""
 
-    groups: list[SuffixGroup] = []
+    groups: list[SuffixGroup] = Field(default_factory=list)
     max_run: int = 30
     name_chars: str = r"[\p{Han}A-Za-z0-9()（）—·&]"
-    run_stops_after: list[OrgKind] = []
-    run_breaks: list[str] = []
+    run_stops_after: list[OrgKind] = Field(default_factory=list)
+    run_breaks: list[str] = Field(default_factory=list)
 
 
 class LevelWord(BaseModel):
@@ -59,20 +59,20 @@ class LevelWord(BaseModel):
 class OrgBoundaries(RuleFile):
     """Where names start, and which stems are generic."""
 
-    cut_words: list[str] = []
-    kill_words: list[str] = []
-    kill_starts: list[str] = []
-    kill_patterns: list[str] = []
-    level_words: list[LevelWord] = []
-    not_level_words: list[str] = []
-    level_left_negatives: list[str] = []
-    committee_right_negatives: list[str] = []
-    national_prefixes: list[str] = []
-    zone_words: list[str] = []
+    cut_words: list[str] = Field(default_factory=list)
+    kill_words: list[str] = Field(default_factory=list)
+    kill_starts: list[str] = Field(default_factory=list)
+    kill_patterns: list[str] = Field(default_factory=list)
+    level_words: list[LevelWord] = Field(default_factory=list)
+    not_level_words: list[str] = Field(default_factory=list)
+    level_left_negatives: list[str] = Field(default_factory=list)
+    committee_right_negatives: list[str] = Field(default_factory=list)
+    national_prefixes: list[str] = Field(default_factory=list)
+    zone_words: list[str] = Field(default_factory=list)
     town_pattern: str = r"\p{Han}{2,4}?(?:镇|乡|街道)"
-    sub_units: list[str] = []
-    head_endings: list[str] = []
-    union_after_company: list[str] = []
+    sub_units: list[str] = Field(default_factory=list)
+    head_endings: list[str] = Field(default_factory=list)
+    union_after_company: list[str] = Field(default_factory=list)
 
 
 class Alias(BaseModel):
@@ -80,24 +80,24 @@ class Alias(BaseModel):
     surfaces: list[str]
     name: str
     kind: OrgKind
-    not_before: list[str] = []
-    not_after: list[str] = []
+    not_before: list[str] = Field(default_factory=list)
+    not_after: list[str] = Field(default_factory=list)
 
 
 class FederationShort(BaseModel):
     id: str = "org.abbr.federation"
-    levels: list[str] = []
+    levels: list[str] = Field(default_factory=list)
     written: str = "总"
     body: str = "总工会"
-    not_after: list[str] = []
+    not_after: list[str] = Field(default_factory=list)
 
 
 class SharedBody(BaseModel):
     id: str = "org.abbr.shared_body"
-    levels: list[str] = []
+    levels: list[str] = Field(default_factory=list)
     joiners: list[str] = [""]
-    kinds: list[OrgKind] = []
-    after: list[str] = []
+    kinds: list[OrgKind] = Field(default_factory=list)
+    after: list[str] = Field(default_factory=list)
 
 
 class Canonical(BaseModel):
@@ -118,11 +118,11 @@ class Canonical(BaseModel):
 class OrgAbbreviations(RuleFile):
     """Fixed aliases, level abbreviations and canonical forms."""
 
-    aliases: list[Alias] = []
+    aliases: list[Alias] = Field(default_factory=list)
     federation_short: FederationShort = FederationShort()
     shared_body: SharedBody = SharedBody()
-    canonical: list[Canonical] = []
-    company_forms: list[str] = []
+    canonical: list[Canonical] = Field(default_factory=list)
+    company_forms: list[str] = Field(default_factory=list)
     min_short_name: int = 3
 
 
@@ -135,12 +135,12 @@ class Byline(BaseModel):
 class OrgExclusions(RuleFile):
     """Bylines, quoted platforms and collective names."""
 
-    bylines: list[Byline] = []
-    quoted_platform_followers: list[str] = []
+    bylines: list[Byline] = Field(default_factory=list)
+    quoted_platform_followers: list[str] = Field(default_factory=list)
     mechanism_max_length: int = 16
-    bare_not_before: list[str] = []
-    quotes: list[tuple[str, str]] = []
-    collective_after_place: list[str] = []
+    bare_not_before: list[str] = Field(default_factory=list)
+    quotes: list[tuple[str, str]] = Field(default_factory=list)
+    collective_after_place: list[str] = Field(default_factory=list)
 
 
 class ContextPattern(BaseModel):
@@ -156,7 +156,7 @@ class ContextPattern(BaseModel):
 class OrgContext(RuleFile):
     """Sentence patterns that show a suffix-less name is a body."""
 
-    patterns: list[ContextPattern] = []
+    patterns: list[ContextPattern] = Field(default_factory=list)
 
 
 @dataclass
@@ -391,7 +391,7 @@ class Finder:
         return mention
 
     def _place_only_start(self, run: int, s: int, mention: Mention) -> int | None:
-        """The stem of 江门市委 / 市委 / 中共江门市委员会: a place chain or a level word right before ``s``."""
+        """The stem of 江门市委, 市委, 中共江门市委员会: a place chain or a level word before ``s``."""
         view = self.view
         for start in range(max(run, s - 14), s):
             prefix_end = start
@@ -431,7 +431,8 @@ class Finder:
                 continue
             if any(self.view.startswith(w, m.end()) for w in alias.not_after):
                 continue
-            out.append(Mention(m.start(), m.end(), m.group(), alias.kind, alias.id, name=alias.name, priority=2))
+            out.append(Mention(m.start(), m.end(), m.group(), alias.kind, alias.id,
+                               name=alias.name, priority=2))
         return out
 
     def federation_shorts(self) -> list[Mention]:
@@ -542,7 +543,8 @@ def _excluded(view: str, m: Mention, t: Tables) -> bool:
         for left, right in t.excl.quotes:
             opened = view.rfind(left, max(0, m.start - limit), m.start)
             closed = view.find(right, m.end, m.end + limit)
-            if opened >= 0 and closed >= 0 and right not in view[opened + 1:m.start] and closed - opened <= limit:
+            inside = opened >= 0 and closed >= 0 and right not in view[opened + 1:m.start]
+            if inside and closed - opened <= limit:
                 return True
     return False
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import regex
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from ..records import Region
 from ..rules import RuleFile, Rules, RulesError, rule_file
@@ -24,7 +24,7 @@ DIVISIONS_FILE = "regions/divisions.tsv"
 
 class Zone(BaseModel):
     name: str
-    short: list[str] = []
+    short: list[str] = Field(default_factory=list)
     parent: str
 
 
@@ -32,11 +32,11 @@ class Zone(BaseModel):
 class RegionNames(RuleFile):
     """Type words, ethnic names and zones that shape how places are written."""
 
-    type_words: list[str] = []
-    ethnic_names: list[str] = []
+    type_words: list[str] = Field(default_factory=list)
+    ethnic_names: list[str] = Field(default_factory=list)
     min_short_length: int = 2
-    county_full_name_only: list[str] = []
-    zones: list[Zone] = []
+    county_full_name_only: list[str] = Field(default_factory=list)
+    zones: list[Zone] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,8 @@ class Gazetteer:
         for zone in names.zones:
             parent = self.by_code.get(zone.parent)
             if parent is None:
-                raise RulesError("regions/names.yaml", f"zone {zone.name}", f"unknown parent code {zone.parent}")
+                raise RulesError("regions/names.yaml", f"zone {zone.name}",
+                                 f"unknown parent code {zone.parent}")
             for written in (zone.name, *zone.short):
                 self._add(written, Place(written, (parent,), zone=True, short=written != zone.name))
         self._longest = max(map(len, self._names), default=0)
@@ -125,7 +126,7 @@ class Gazetteer:
 
     def scan(self, text: str, start: int = 0, end: int | None = None,
              short_levels: tuple[str, ...] = ("province", "city")) -> Iterator[tuple[int, int, str]]:
-        """Place names in ``text[start:end]``, left to right, longest first; short forms only at ``short_levels``."""
+        """Place names in ``text[start:end]``, longest first; short forms only at ``short_levels``."""
         end = len(text) if end is None else end
         pos = start
         while pos < end:
@@ -170,10 +171,6 @@ class Gazetteer:
                 node = self.parent(node)
             self._chains[div.code] = out
         return list(self._chains[div.code])
-
-    def at_level(self, div: Division, type_word: str) -> Division | None:
-        """The nearest division in ``div``'s chain whose name ends in ``type_word`` (市 → 台山市 or 江门市)."""
-        return next((d for d in self.chain(div) if d.name.endswith(type_word)), None)
 
     def regions(self, div: Division) -> dict[str, Region]:
         """province/city/county fields for a record located in ``div``."""
