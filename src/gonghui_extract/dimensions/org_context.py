@@ -69,7 +69,7 @@ def level_region(div: Division | None, level: str, t: Tables) -> Division | None
         return None
     rule = t.level_words[level]
     for d in t.gaz.chain(div):
-        if (rule.level and d.level == rule.level) or (rule.ends_with and d.name.endswith(rule.ends_with)):
+        if (rule.level is None or d.level == rule.level) and d.name.endswith(rule.ends_with or ""):
             return d
     return None
 
@@ -145,6 +145,13 @@ class Resolver:
         self.scope, self.t, self.gaz = scope, t, t.gaz
         self._fits: dict[tuple[str, str | None], int] = {}
 
+    def expand(self, name: str) -> str | None:
+        """The name with its short body written in full (江门市人社局 → 江门市人力资源和社会保障局)."""
+        for short, full in self.t.abbr.body_abbreviations.items():
+            if name.endswith(short) and not name.endswith(full):
+                return name[: -len(short)] + full
+        return None
+
     def canonical(self, name: str) -> str:
         for pattern, replacement in self.t.canonical:
             name = pattern.sub(replacement, name)
@@ -196,11 +203,13 @@ class Resolver:
                 out.append((m, self.fields(m, name, how)))
                 continue
             here = self.scope.perspective_at(m.start)
+            expanded = self.expand(name)
             best = None
             for other, other_name, _, _ in first:
                 if other is m or len(other_name) <= len(name) or other.kind != m.kind:
                     continue
                 if not (other_name.endswith(name) or _abbreviates(name, other_name, self.t)
+                        or (expanded and other_name.endswith(expanded))
                         or (m.kind == "company" and other_name.startswith(name))):
                     continue
                 key = (self._fit(other_name, here), -abs(other.start - m.start))

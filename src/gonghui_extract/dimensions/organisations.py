@@ -122,6 +122,7 @@ class OrgAbbreviations(RuleFile):
     federation_short: FederationShort = FederationShort()
     shared_body: SharedBody = SharedBody()
     canonical: list[Canonical] = Field(default_factory=list)
+    body_abbreviations: dict[str, str] = Field(default_factory=dict)
     company_forms: list[str] = Field(default_factory=list)
     min_short_name: int = 3
 
@@ -287,8 +288,9 @@ class Finder:
         A boundary word that begins a place name (和平区) cuts before itself.
         """
         for m in reversed(list(self.t.cut.finditer(self.view, start, end, overlapped=True))):
-            if m.end() - m.start() == 1 and m.start() - start == 1:
-                continue  # one character, then a one-character word: a name (华为), not a clause
+            if (m.end() - m.start() == 1 and m.start() - start == 1
+                    and not self.starts_with_place(Mention(0, 0, "", "", ""), m.end(), end)):
+                continue  # one character, then a one-character word: a name (华为), not 后到中国农业银行
             place = self.t.gaz.match_at(self.view, m.start())
             cut = m.start() if place and len(place) > m.end() - m.start() else m.end()
             if end - cut >= min_stem or cut == end or self.level_at(cut, end):
