@@ -98,6 +98,9 @@ class Scope:
                 pos = view.find(word, pos + len(word), end)
         anchors = sorted(set(anchors), key=lambda a: a[0])
         counts = Counter(d for _, d in anchors)
+        if not counts:  # no body of the kinds above names its place: any body's place
+            counts = Counter(d for m in mentions if m.place and not m.name
+                             for d in [locate(m.place, self.gaz, [])[0]] if d is not None)
         if not counts:  # no body names its place: count the places themselves
             counts = Counter(self.gaz.divisions(w)[0] for _, _, w in self.gaz.scan(view, start, end)
                              if len(self.gaz.divisions(w)) == 1)
