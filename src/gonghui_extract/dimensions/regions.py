@@ -177,12 +177,15 @@ class Gazetteer:
         return {d.level: d.region() for d in self.chain(div)}
 
     def resolve(self, candidates: list[Division], context: list[Division]) -> list[Division]:
-        """Narrow readings of one name by the context's divisions: same city first, then same province.
+        """Narrow readings of one name: a division over all the others, else by the context's divisions.
 
         One division back means resolved; several mean the name stays ambiguous.
         """
         if len(candidates) <= 1:
             return candidates
+        for top in candidates:  # 长沙 is 长沙市 rather than 长沙县 inside it
+            if all(c is top or top in self.chain(c) for c in candidates):
+                return [top]
         for depth in (4, 2):
             near = {c.code[:depth] for c in context}
             kept = [c for c in candidates if c.code[:depth] in near]
