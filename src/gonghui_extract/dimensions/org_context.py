@@ -77,7 +77,8 @@ def level_region(div: Division | None, level: str, t: Tables) -> Division | None
 class Scope:
     """One article (or the whole text): its anchors, dominant region and running perspective."""
 
-    def __init__(self, view: str, start: int, end: int, mentions: list[Mention], t: Tables):
+    def __init__(self, view: str, start: int, end: int, mentions: list[Mention], t: Tables,
+                 outer: Scope | None = None):
         self.t, self.gaz = t, t.gaz
         self.mentions = mentions
         anchors: list[tuple[int, Division]] = []
@@ -101,6 +102,8 @@ class Scope:
         if not counts:  # no body of the kinds above names its place: any body's place
             counts = Counter(d for m in mentions if m.place and not m.name
                              for d in [locate(m.place, self.gaz, [])[0]] if d is not None)
+        if not counts and outer is not None and outer.dominant is not None:
+            counts = Counter([outer.dominant])  # an article naming no body: the page's region
         if not counts:  # no body names its place: count the places themselves
             counts = Counter(self.gaz.divisions(w)[0] for _, _, w in self.gaz.scan(view, start, end)
                              if len(self.gaz.divisions(w)) == 1)
@@ -241,12 +244,14 @@ class Resolver:
 def complete(doc: Doc, mentions: list[Mention], t: Tables) -> list[tuple[Mention, dict]]:
     """Each mention with its record fields (name, kind, regions), scope by scope."""
     view = doc.view
-    spans = [(a.start, a.end, a) for a in doc.articles] if len(doc.articles) > 1 else [(0, len(view), None)]
+    whole = Scope(view, 0, len(view), mentions, t)
+    if len(doc.articles) <= 1:
+        return Resolver(whole, t).resolve()
     out = []
-    for start, end, article in spans:
-        inside = [m for m in mentions if start <= m.start < end]
-        scope = Scope(view, start, end, inside, t)
-        if article is not None and scope.dominant is not None:
+    for article in doc.articles:
+        inside = [m for m in mentions if article.start <= m.start < article.end]
+        scope = Scope(view, article.start, article.end, inside, t, outer=whole)
+        if scope.dominant is not None:
             article.meta.setdefault("region", scope.dominant.name)
         out.extend(Resolver(scope, t).resolve())
     return out
