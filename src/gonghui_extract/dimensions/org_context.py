@@ -134,6 +134,8 @@ def _suffix_of(name: str, t: Tables) -> str | None:
 
 def _abbreviates(short: str, full: str, t: Tables) -> bool:
     """经开区总工会 abbreviates 湛江经济技术开发区总工会: same suffix, stem characters in order."""
+    if short[-1] != full[-1] or not set(short) <= set(full):
+        return False
     suffix = _suffix_of(short, t)
     if not suffix or not full.endswith(suffix):
         return False

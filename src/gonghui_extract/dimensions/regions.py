@@ -90,6 +90,9 @@ class Gazetteer:
             for written in (zone.name, *zone.short):
                 self._add(written, Place(written, (parent,), zone=True, short=written != zone.name))
         self._longest = max(map(len, self._names), default=0)
+        self._in_text = {w for w, places in self._names.items()  # names free text uses
+                          if any(not p.short or any(d.level != "county" for d in p.divisions)
+                                 for p in places)}
         self._by_head: dict[str, list[str]] = {}  # first two characters → names, longest first
         for written in sorted(self._names, key=len, reverse=True):
             self._by_head.setdefault(written[:2], []).append(written)
@@ -146,10 +149,8 @@ class Gazetteer:
     def ending_at(self, text: str, end: int, start: int = 0) -> str | None:
         """The longest place name (short forms of provinces and cities only) ending at ``end``."""
         for size in range(min(self._longest, end - start), 1, -1):
-            written = text[end - size:end]
-            if any(not p.short or any(d.level in ("province", "city") for d in p.divisions)
-                   for p in self.places(written)):
-                return written
+            if text[end - size:end] in self._in_text:
+                return text[end - size:end]
         return None
 
     def parent(self, div: Division) -> Division | None:
