@@ -97,6 +97,11 @@ class Scope:
                 if len(readings) == 1:
                     anchors.append((pos - len(written), readings[0]))
                 pos = view.find(word, pos + len(word), end)
+        for line in t.heading.finditer(view, pos=start, endpos=end):
+            for s, _, written in self.gaz.scan(view, line.start(), line.end()):
+                readings = self.gaz.divisions(written)
+                if len(readings) == 1:
+                    anchors.append((s, readings[0]))
         anchors = sorted(set(anchors), key=lambda a: a[0])
         counts = Counter(d for _, d in anchors)
         if not counts:  # no body of the kinds above names its place: any body's place

@@ -73,6 +73,7 @@ class OrgBoundaries(RuleFile):
     sub_units: list[str] = Field(default_factory=list)
     head_endings: list[str] = Field(default_factory=list)
     union_after_company: list[str] = Field(default_factory=list)
+    union_after_kinds: list[OrgKind] = Field(default_factory=lambda: ["company"])
 
 
 class Alias(BaseModel):
@@ -142,6 +143,7 @@ class OrgExclusions(RuleFile):
     bare_not_before: list[str] = Field(default_factory=list)
     quotes: list[tuple[str, str]] = Field(default_factory=list)
     collective_after_place: list[str] = Field(default_factory=list)
+    heading_line: str = r"(?m)^[^。，,；;！!？?\n]{2,40}$"
 
 
 class ContextPattern(BaseModel):
@@ -203,6 +205,7 @@ class Tables:
     alias_by_surface: dict[str, Alias]
     federation: SafePattern | None
     bylines: list[SafePattern]
+    heading: SafePattern
     context: list[tuple[ContextPattern, SafePattern]]
     canonical: list[tuple[regex.Pattern, str]]
     all_suffixes: tuple[str, ...]
@@ -276,6 +279,7 @@ def _tables(rules: Rules) -> Tables:
         federation=federation,
         bylines=[SafePattern.compile(x.id, x.pattern, "organisations/exclusions.yaml", regex.MULTILINE)
                  for x in excl.bylines],
+        heading=SafePattern.compile("org.heading_line", excl.heading_line, "organisations/exclusions.yaml"),
         context=[(c, SafePattern.compile(c.id, c.pattern, "organisations/context.yaml"))
                  for c in rules.get(OrgContext).patterns],
         canonical=[(regex.compile(c.pattern), c.replace) for c in abbr.canonical],
@@ -503,10 +507,10 @@ def _non_overlapping(mentions: list[Mention]) -> list[Mention]:
 
 
 def _enterprise_unions(view: str, mentions: list[Mention], t: Tables) -> None:
-    """A company's own union is a union mention: 安必安新材料(广东)有限公司工会."""
+    """A company's (school's, bureau's) own union is a union mention: 安必安新材料(广东)有限公司工会."""
     starts = {m.start for m in mentions}
     for m in mentions:
-        if m.kind != "company":
+        if m.kind not in t.b.union_after_kinds or m.bare or m.name:
             continue
         for word in sorted(t.b.union_after_company, key=len, reverse=True):
             if view.startswith(word, m.end) and m.end not in starts:
