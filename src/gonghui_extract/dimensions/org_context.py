@@ -84,7 +84,7 @@ class Scope:
         anchors: list[tuple[int, Division]] = []
         perspective: Division | None = None
         for m in mentions:
-            if m.kind in ANCHOR_KINDS and m.place and not m.name:
+            if m.kind in ANCHOR_KINDS and m.place and not m.name and not m.union_of:
                 div, _ = locate(m.place, self.gaz, self.gaz.chain(perspective) if perspective else [])
                 if div is not None:
                     anchors.append((m.start, div))

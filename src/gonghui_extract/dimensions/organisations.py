@@ -178,6 +178,7 @@ class Mention:
     zone: bool = False  # starts with a zone word (经开区)
     bare: bool = False  # a body with no stem (供电局)
     byline: bool = False
+    union_of: str | None = None  # the kind of body whose own union this is (company, other …)
     priority: int = 0
     fields: dict = field(default_factory=dict)
 
@@ -516,7 +517,7 @@ def _enterprise_unions(view: str, mentions: list[Mention], t: Tables) -> None:
             if view.startswith(word, m.end) and m.end not in starts:
                 m.end += len(word)
                 m.written = view[m.start:m.end]
-                m.kind, m.rule_id = "union", "org.union.enterprise"
+                m.union_of, m.kind, m.rule_id = m.kind, "union", "org.union.enterprise"
                 break
 
 
