@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from ..doc import Doc
+from ..doc import ArticleSpan
 from .regions import Division, Gazetteer
 
 if TYPE_CHECKING:
@@ -248,16 +248,20 @@ class Resolver:
         return fields
 
 
-def complete(doc: Doc, mentions: list[Mention], t: Tables) -> list[tuple[Mention, dict]]:
-    """Each mention with its record fields (name, kind, regions), scope by scope."""
-    view = doc.view
+def complete(view: str, articles: list[tuple[int, int, ArticleSpan]], mentions: list[Mention],
+             t: Tables) -> list[tuple[Mention, dict]]:
+    """Each mention with its record fields (name, kind, regions), article by article.
+
+    ``articles`` are (start, end, span) in ``view``'s offsets; with several, each is its own
+    scope and its region is written to the span's meta.
+    """
     whole = Scope(view, 0, len(view), mentions, t)
-    if len(doc.articles) <= 1:
+    if len(articles) <= 1:
         return Resolver(whole, t).resolve()
     out = []
-    for article in doc.articles:
-        inside = [m for m in mentions if article.start <= m.start < article.end]
-        scope = Scope(view, article.start, article.end, inside, t, outer=whole)
+    for start, end, article in articles:
+        inside = [m for m in mentions if start <= m.start < end]
+        scope = Scope(view, start, end, inside, t, outer=whole)
         if scope.dominant is not None:
             article.meta.setdefault("region", scope.dominant.name)
         out.extend(Resolver(scope, t).resolve())

@@ -12,6 +12,7 @@ the region the text is talking about at that point.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -46,6 +47,7 @@ class OrgSuffixes(RuleFile):
     name_chars: str = r"[\p{Han}A-Za-z0-9()（）—·&]"
     run_stops_after: list[OrgKind] = Field(default_factory=list)
     run_breaks: list[str] = Field(default_factory=list)
+    broken_line_min_length: int = 30
 
 
 class LevelWord(BaseModel):
@@ -192,6 +194,7 @@ class Tables:
     name_char: regex.Pattern
     run_breaks: list[str]
     run_stops_after: tuple[str, ...]
+    broken_line_min_length: int
     max_run: int
     cut: regex.Pattern
     kill: regex.Pattern | None
@@ -264,6 +267,7 @@ def _tables(rules: Rules) -> Tables:
         name_char=regex.compile(suffixes.name_chars),
         run_breaks=suffixes.run_breaks,
         run_stops_after=tuple(suffixes.run_stops_after),
+        broken_line_min_length=suffixes.broken_line_min_length,
         max_run=suffixes.max_run,
         cut=regex.compile(alternation(b.cut_words)) if b.cut_words else regex.compile(r"(?!)"),
         kill=_words(b.kill_words),
@@ -603,9 +607,39 @@ def _company_short_forms(view: str, mentions: list[Mention], t: Tables) -> list[
     return out
 
 
-def find_mentions(doc: Doc, t: Tables) -> list[Mention]:
-    """Every mention of the view, bylines flagged, before names are completed."""
-    view = doc.view
+_BREAK = regex.compile(r"[ \t\u3000]*\n\s*")
+_WORD_CHAR = regex.compile(r"[\p{Han}()（）]")
+
+
+@dataclass
+class ReadThrough:
+    """The view with line breaks inside words left out, and the map back to view offsets."""
+
+    text: str
+    to_view: list[int]
+
+    @classmethod
+    def of(cls, view: str, min_line: int) -> ReadThrough:
+        keep = bytearray(b"\x01") * len(view)
+        for m in _BREAK.finditer(view):
+            line_start = view.rfind("\n", 0, m.start()) + 1
+            if (m.start() - line_start >= min_line and _WORD_CHAR.match(view, m.start() - 1)
+                    and _WORD_CHAR.match(view, m.end())):
+                keep[m.start():m.end()] = bytes(m.end() - m.start())
+        to_view = [i for i in range(len(view)) if keep[i]]
+        return cls("".join(view[i] for i in to_view), to_view)
+
+    def view_span(self, start: int, end: int) -> tuple[int, int]:
+        return self.to_view[start], self.to_view[end - 1] + 1
+
+    def from_view(self, pos: int) -> int:
+        return bisect.bisect_left(self.to_view, pos)
+
+
+def find_mentions(doc: Doc, t: Tables, view: str | None = None,
+                  to_view: ReadThrough | None = None) -> list[Mention]:
+    """Every mention of ``view`` (the doc's view read through), bylines flagged, before completion."""
+    view = doc.view if view is None else view
     finder = Finder(t, view, doc.warnings)
     found = finder.by_suffix() + finder.aliases() + finder.federation_shorts() + finder.in_context()
     mentions = _non_overlapping(found)
@@ -615,7 +649,7 @@ def find_mentions(doc: Doc, t: Tables) -> list[Mention]:
     mentions = _non_overlapping(mentions + _company_short_forms(view, mentions, t))
     bylines = [m.span() for p in t.bylines for m in p.finditer(doc.text, doc.warnings)]
     for m in mentions:
-        start, end = doc.source_span(m.start, m.end)
+        start, end = doc.source_span(*(to_view.view_span(m.start, m.end) if to_view else (m.start, m.end)))
         m.byline = any(s <= start and end <= e for s, e in bylines)
     return mentions
 
@@ -628,7 +662,10 @@ def tables(rules: Rules) -> Tables:
 def find_organisations(doc: Doc, rules: Rules) -> None:
     """Append one candidate per organisation mention, its name completed from its context."""
     t = tables(rules)
-    mentions = find_mentions(doc, t)
-    for m, fields in complete(doc, mentions, t):
+    read = ReadThrough.of(doc.view, t.broken_line_min_length)
+    mentions = find_mentions(doc, t, read.text, read)
+    articles = [(read.from_view(a.start), read.from_view(a.end), a) for a in doc.articles]
+    for m, fields in complete(read.text, articles, mentions, t):
         if not m.byline:
-            doc.candidates.append(Candidate("organisations", m.start, m.end, fields, m.rule_id))
+            start, end = read.view_span(m.start, m.end)
+            doc.candidates.append(Candidate("organisations", start, end, fields, m.rule_id))
