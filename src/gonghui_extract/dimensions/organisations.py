@@ -312,18 +312,26 @@ class Finder:
                 pos = cut + len(brk)
         return pos
 
-    def cut_start(self, start: int, end: int, min_stem: int = 0) -> int:
+    def cut_start(self, start: int, end: int, min_stem: int = 0, bare: bool = True) -> int:
         """After the last boundary word in view[start:end] that leaves ``min_stem`` characters.
 
-        A boundary word that begins a place name (和平区) cuts before itself.
+        A boundary word right before the suffix ends the name there when it is a verb
+        (组织公司职工: no name) or the body may stand ``bare``; a one-character word there
+        is part of the name (美的集团).  A boundary word that begins a place name (和平区)
+        cuts before itself.
         """
         for m in reversed(list(self.t.cut.finditer(self.view, start, end, overlapped=True))):
-            if (m.end() - m.start() == 1 and m.start() - start == 1
+            word = m.end() - m.start()
+            if (word == 1 and m.start() - start == 1
                     and not self.starts_with_place(Mention(0, 0, "", "", ""), m.end(), end)):
                 continue  # one character, then a one-character word: a name (华为), not 后到中国农业银行
             place = self.t.gaz.match_at(self.view, m.start())
-            cut = m.start() if place and len(place) > m.end() - m.start() else m.end()
-            if end - cut >= min_stem or cut == end or self.level_at(cut, end):
+            cut = m.start() if place and len(place) > word else m.end()
+            if cut == end:
+                if bare or word > 1:
+                    return cut
+                continue
+            if end - cut >= min_stem or self.level_at(cut, end):
                 return cut
         return start
 
@@ -403,7 +411,7 @@ class Finder:
             if view[s] == "委" and view[e:e + 1] in self.t.b.committee_right_negatives:
                 return None
         else:
-            start = self.cut_start(run, s, min_stem=2 if group.start == "any" else 0)
+            start = self.cut_start(run, s, min_stem=2 if group.start == "any" else 0, bare=group.bare)
             if group.start == "place" and start < s and not self.starts_with_place(mention, start, s):
                 start = self._first_place(start, s, mention)
                 if start is None:
@@ -415,7 +423,8 @@ class Finder:
             if not group.bare:
                 return None
             mention.bare = True
-        elif self.generic(stem) and mention.place != stem:
+        elif ((group.start == "any" and len(stem) < 2 and not mention.level)
+              or (self.generic(stem) and mention.place != stem)):
             return None
         if self._is_sub_unit(stem, view[s:e]):
             return None
