@@ -237,6 +237,11 @@ def trie_pattern(words: list[str]) -> str:
     return f"(?=[{regex.escape(first)}]){build(trie)}"
 
 
+def _rule_pattern(rule_id: str, source: str, file: str) -> regex.Pattern:
+    """A rules-file pattern applied to short stems and names: compiled, a bad one a RulesError."""
+    return SafePattern.compile(rule_id, source, f"organisations/{file}").compiled
+
+
 def _words(words: list[str]) -> regex.Pattern | None:
     return regex.compile(alternation(words)) if words else None
 
@@ -272,8 +277,8 @@ def _tables(rules: Rules) -> Tables:
         cut=regex.compile(alternation(b.cut_words)) if b.cut_words else regex.compile(r"(?!)"),
         kill=_words(b.kill_words),
         kill_starts=tuple(b.kill_starts),
-        kill_patterns=[regex.compile(p) for p in b.kill_patterns],
-        town=regex.compile(b.town_pattern),
+        kill_patterns=[_rule_pattern("org.kill_patterns", p, "boundaries.yaml") for p in b.kill_patterns],
+        town=_rule_pattern("org.town_pattern", b.town_pattern, "boundaries.yaml"),
         level_words={w.char: w for w in b.level_words},
         b=b,
         abbr=abbr,
@@ -287,7 +292,8 @@ def _tables(rules: Rules) -> Tables:
         heading=SafePattern.compile("org.heading_line", excl.heading_line, "organisations/exclusions.yaml"),
         context=[(c, SafePattern.compile(c.id, c.pattern, "organisations/context.yaml"))
                  for c in rules.get(OrgContext).patterns],
-        canonical=[(regex.compile(c.pattern), c.replace) for c in abbr.canonical],
+        canonical=[(_rule_pattern("org.canonical", c.pattern, "abbreviations.yaml"), c.replace)
+                   for c in abbr.canonical],
         all_suffixes=tuple(sorted(suffix_group, key=len, reverse=True)),
         gaz=gazetteer(rules),
     )
