@@ -554,8 +554,7 @@ def _shared_bodies(view: str, mentions: list[Mention], t: Tables) -> list[Mentio
             pos = m.start - len(joiner) - 1
             if pos < 0 or view[m.start - len(joiner):m.start] != joiner or view[pos] not in rule.levels:
                 continue
-            before = view[:pos]
-            if pos == 0 or not t.name_char.match(view, pos - 1) or before.endswith(tuple(rule.after)):
+            if pos == 0 or not t.name_char.match(view, pos - 1) or view.endswith(tuple(rule.after), 0, pos):
                 out.append(Mention(pos, pos + 1, view[pos], m.kind, rule.id, level=view[pos], body=body))
             break
     return out
@@ -608,7 +607,7 @@ def _company_short_forms(view: str, mentions: list[Mention], t: Tables) -> list[
         if m.kind != "company" or m.name:
             continue
         short = next((m.written[: -len(f)] for f in forms if m.written.endswith(f)), None)
-        if not short or len(short) < t.abbr.min_short_name or short in seen:
+        if not short or len(short) < t.abbr.min_short_name or short in seen or t.gaz.places(short):
             continue
         seen.add(short)
         pos = view.find(short)
