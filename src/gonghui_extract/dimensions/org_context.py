@@ -81,13 +81,14 @@ class Scope:
                  outer: Scope | None = None):
         self.t, self.gaz = t, t.gaz
         self.mentions = mentions
-        anchors: list[tuple[int, Division]] = []
+        anchors: list[tuple[int, Division, bool]] = []  # (position, division, strong)
+        headings = [line.span() for line in t.heading.finditer(view, pos=start, endpos=end)]
         perspective: Division | None = None
         for m in mentions:
             if m.kind in ANCHOR_KINDS and m.place and not m.name and not m.union_of:
                 div, _ = locate(m.place, self.gaz, self.gaz.chain(perspective) if perspective else [])
                 if div is not None:
-                    anchors.append((m.start, div))
+                    anchors.append((m.start, div, any(s <= m.start < e for s, e in headings)))
                     perspective = div
         for word in t.excl.collective_after_place:
             pos = view.find(word, start, end)
@@ -95,15 +96,15 @@ class Scope:
                 written = self.gaz.ending_at(view, pos, start)
                 readings = self.gaz.divisions(written) if written else []
                 if len(readings) == 1:
-                    anchors.append((pos - len(written), readings[0]))
+                    anchors.append((pos - len(written), readings[0], True))
                 pos = view.find(word, pos + len(word), end)
-        for line in t.heading.finditer(view, pos=start, endpos=end):
-            for s, _, written in self.gaz.scan(view, line.start(), line.end()):
+        for line_start, line_end in headings:
+            for s, _, written in self.gaz.scan(view, line_start, line_end):
                 readings = self.gaz.divisions(written)
                 if len(readings) == 1:
-                    anchors.append((s, readings[0]))
-        anchors = sorted(set(anchors), key=lambda a: a[0])
-        counts = Counter(d for _, d in anchors)
+                    anchors.append((s, readings[0], True))
+        anchors = sorted(set(anchors), key=lambda a: (a[0], not a[2]))
+        counts = Counter(d for _, d, _ in anchors)
         if not counts:  # no body of the kinds above names its place: any body's place
             counts = Counter(d for m in mentions if m.place and not m.name
                              for d in [locate(m.place, self.gaz, [])[0]] if d is not None)
@@ -117,18 +118,29 @@ class Scope:
         self._perspectives: dict[int, Division | None] = {}
 
     @staticmethod
-    def _first(anchors: list[tuple[int, Division]], div: Division) -> int:
-        return next((pos for pos, d in anchors if d == div), 1 << 30)
+    def _first(anchors: list[tuple[int, Division, bool]], div: Division) -> int:
+        return next((pos for pos, d, _ in anchors if d == div), 1 << 30)
 
     def perspective_at(self, pos: int) -> Division | None:
-        """The region in view at ``pos``: the last anchor before it that is not above the one before."""
+        """The region in view at ``pos``.
+
+        An anchor elsewhere moves it; one above it never does (江门市总工会 in a Taishan
+        article); one below it does only from a heading or a collective name, or when named
+        twice running (曲江区人民法院、南雄市人民法院 listed in a Shaoguan article do not).
+        """
         if pos not in self._perspectives:
-            current = self.dominant
-            for at, div in self.anchors:
+            current, below = self.dominant, None
+            for at, div, strong in self.anchors:
                 if at >= pos:
                     break
-                if current is None or div not in self.gaz.chain(current)[1:]:
+                if current is None:
                     current = div
+                elif div in self.gaz.chain(current)[1:]:
+                    continue
+                elif current in self.gaz.chain(div)[1:] and not strong and below != div:
+                    below = div
+                    continue
+                current = div
             self._perspectives[pos] = current
         return self._perspectives[pos]
 
