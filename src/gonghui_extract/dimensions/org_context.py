@@ -169,6 +169,7 @@ class Resolver:
     def __init__(self, scope: Scope, t: Tables):
         self.scope, self.t, self.gaz = scope, t, t.gaz
         self._fits: dict[tuple[str, str | None], int] = {}
+        self._canonical: dict[str, str] = {}
 
     def expand(self, name: str) -> str | None:
         """The name with its short body written in full (江门市人社局 → 江门市人力资源和社会保障局)."""
@@ -178,9 +179,13 @@ class Resolver:
         return None
 
     def canonical(self, name: str) -> str:
-        for pattern, replacement in self.t.canonical:
-            name = pattern.sub(replacement, name)
-        return name
+        """The canonical form of a name (中共江门市委员会 → 江门市委), computed once per name."""
+        if name not in self._canonical:
+            form = name
+            for pattern, replacement in self.t.canonical:
+                form = pattern.sub(replacement, form)
+            self._canonical[name] = form
+        return self._canonical[name]
 
     def first_pass(self, m: Mention) -> tuple[str, str | None, str]:
         """(name, fallback name, how) from the mention alone and the perspective."""

@@ -634,14 +634,17 @@ class ReadThrough:
 
     @classmethod
     def of(cls, view: str, min_line: int) -> ReadThrough:
-        keep = bytearray(b"\x01") * len(view)
+        kept, to_view, pos = [], [], 0
         for m in _BREAK.finditer(view):
             line_start = view.rfind("\n", 0, m.start()) + 1
             if (m.start() - line_start >= min_line and _WORD_CHAR.match(view, m.start() - 1)
                     and _WORD_CHAR.match(view, m.end())):
-                keep[m.start():m.end()] = bytes(m.end() - m.start())
-        to_view = [i for i in range(len(view)) if keep[i]]
-        return cls("".join(view[i] for i in to_view), to_view)
+                kept.append(view[pos:m.start()])
+                to_view.extend(range(pos, m.start()))
+                pos = m.end()
+        kept.append(view[pos:])
+        to_view.extend(range(pos, len(view)))
+        return cls("".join(kept), to_view)
 
     def view_span(self, start: int, end: int) -> tuple[int, int]:
         return self.to_view[start], self.to_view[end - 1] + 1
