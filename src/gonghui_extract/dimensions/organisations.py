@@ -22,11 +22,10 @@ from pydantic import BaseModel, Field, field_validator
 from ..doc import Candidate, Doc
 from ..patterns import SafePattern, alternation
 from ..pipeline import component
+from ..records import OrgKind
 from ..rules import RuleFile, Rules, RulesError, rule_file
 from .org_context import complete
 from .regions import Gazetteer, gazetteer
-
-OrgKind = Literal["union", "company", "party", "government", "other"]
 
 
 class SuffixGroup(BaseModel):
@@ -177,7 +176,6 @@ class Mention:
     level: str | None = None  # the level word the name starts with, standing for a region
     body: str | None = None  # for level abbreviations: the body after the level word (总 → 总工会)
     place: str | None = None  # the place the name starts with, as written
-    zone: bool = False  # starts with a zone word (经开区)
     bare: bool = False  # a body with no stem (供电局)
     byline: bool = False
     union_of: str | None = None  # the kind of body whose own union this is (company, other …)
@@ -364,7 +362,11 @@ class Finder:
         return pos
 
     def starts_with_place(self, m: Mention, start: int, end: int) -> bool:
-        """Fill m.place / m.level / m.zone when view[start:end] starts as a place; say whether it does."""
+        """Fill m.place / m.level when view[start:end] starts as a place; say whether it does.
+
+        A place is a division or zone (江门, 湛江经济技术开发区), a national prefix (中国), a level
+        word standing for the region (市), a zone word (经开区) or a town (江村镇).
+        """
         view, t = self.view, self.t
         if any(view.startswith(p, start) for p in t.b.national_prefixes):
             return True
@@ -375,10 +377,8 @@ class Finder:
         if self.level_at(start, end):
             m.level = view[start]
             return True
-        for word in t.b.zone_words:
-            if view.startswith(word, start):
-                m.zone = True
-                return True
+        if any(view.startswith(word, start) for word in t.b.zone_words):
+            return True
         return bool(t.town.match(view, start, end))
 
     def generic(self, stem: str) -> bool:

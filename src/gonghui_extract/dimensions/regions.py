@@ -62,7 +62,6 @@ class Place:
 
     text: str
     divisions: tuple[Division, ...]
-    zone: bool = False
     short: bool = False
 
 
@@ -88,7 +87,7 @@ class Gazetteer:
                 raise RulesError("regions/names.yaml", f"zone {zone.name}",
                                  f"unknown parent code {zone.parent}")
             for written in (zone.name, *zone.short):
-                self._add(written, Place(written, (parent,), zone=True, short=written != zone.name))
+                self._add(written, Place(written, (parent,), short=written != zone.name))
         self._longest = max(map(len, self._names), default=0)
         self._in_text = {w for w, places in self._names.items()  # names free text uses
                           if any(not p.short or any(d.level != "county" for d in p.divisions)
@@ -127,17 +126,14 @@ class Gazetteer:
                 return written
         return None
 
-    def scan(self, text: str, start: int = 0, end: int | None = None,
-             short_levels: tuple[str, ...] = ("province", "city")) -> Iterator[tuple[int, int, str]]:
-        """Place names in ``text[start:end]``, longest first; short forms only at ``short_levels``."""
+    def scan(self, text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int, str]]:
+        """Place names in ``text[start:end]``, longest first (short forms of counties left out)."""
         end = len(text) if end is None else end
         pos = start
         while pos < end:
             found = None
             for written in self._by_head.get(text[pos:pos + 2], ()):
-                if pos + len(written) <= end and text.startswith(written, pos) and any(
-                        not p.short or any(d.level in short_levels for d in p.divisions)
-                        for p in self.places(written)):
+                if pos + len(written) <= end and written in self._in_text and text.startswith(written, pos):
                     found = written
                     break
             if found:
