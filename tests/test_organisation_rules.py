@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import gonghui_extract
 from gonghui_extract import Pipeline
@@ -86,3 +88,17 @@ def test_records_carry_rule_and_resolution() -> None:
 def test_odd_input_does_not_hang_or_fail() -> None:
     for text in ["", "总工会", "市委", "(((((((有限公司", "—" * 50 + "公司", "工会" * 500, "8亿元人民币"]:
         gonghui_extract.extract(text)
+
+
+PIECES = [*"市省县区镇委会工总司公局院学行社()（）、,。“”《》 —", "\n", "\n\n",
+          "总工会", "有限公司", "市委", "省总", "全总", "中央", "江门", "台山市", "鼓楼区",
+          "滨海", "党支部", "工会", "经开区", "等3家企业", "生产部"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
+def test_any_text_gives_valid_spans(text: str) -> None:
+    for org in gonghui_extract.extract(text).organisations:
+        assert 0 <= org.start < org.end <= len(text)
+        assert text[org.start:org.end] == org.text
+        assert org.name
