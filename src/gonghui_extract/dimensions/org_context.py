@@ -270,10 +270,12 @@ def complete(view: str, articles: list[tuple[int, int, ArticleSpan]], mentions: 
     """Each mention with its record fields (name, kind, regions), article by article.
 
     ``articles`` are (start, end, span) in ``view``'s offsets; with several, each is its own
-    scope and its region is written to the span's meta.
+    scope.  Each article's region is written to its span's meta (unless segmentation set one).
     """
     whole = Scope(view, 0, len(view), mentions, t)
     if len(articles) <= 1:
+        if articles and whole.dominant is not None:
+            articles[0][2].meta.setdefault("region", whole.dominant.name)
         return Resolver(whole, t).resolve()
     out = []
     for start, end, article in articles:
