@@ -76,7 +76,11 @@ class Organisation(Span):
     province: Region | None = None
     city: Region | None = None
     county: Region | None = None
-    ambiguous_regions: list[str] = Field(default_factory=list)
+    ambiguous_regions: list[str] = Field(default_factory=list, description=(
+        "readings of a place in the name the context could not choose between, e.g. 鼓楼区"))
+    resolution: Literal["as_written", "alias", "region", "fuller_form", "short_form", "unresolved"] = Field(
+        default="as_written", description="how name was completed: as written, a fixed alias, the region in "
+        "view, the fullest form of the same body in the text, a company's short name, or not at all")
 
 
 class OrganisationSummary(BaseModel):

@@ -1,0 +1,287 @@
+"""Completing organisation names from their context: fuller forms and the region in view.
+
+A page can hold several articles about different places, and an article
+names superior bodies in passing (台山市委和江门市总工会).  So the region an
+abbreviation stands for (市总工会, 省委, 县供电公司) is the *perspective* at
+that point: set by the last body named with its place (台山市总工会,
+江阴市委) or a place's union movement (江门工会系统), except that naming a
+body *above* the current place (江门市总工会 in a Taishan article, 无锡市委
+in a Jiangyin one) does not move the perspective.  Before the first such
+anchor the perspective is the dominant region of the article (or document).
+When the document has several articles, each is its own scope, and its
+region is written to ``ArticleSpan.meta["region"]``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from ..doc import ArticleSpan
+from .regions import Division, Gazetteer
+
+if TYPE_CHECKING:
+    from .organisations import Mention, Tables
+
+#: kinds whose named bodies set the perspective (companies are located anywhere)
+ANCHOR_KINDS = ("union", "party", "government")
+
+
+def locate(place: str, gaz: Gazetteer, context: list[Division]) -> tuple[Division | None, list[Division]]:
+    """The deepest division a written place chain names (山东省济宁市任城区 → 任城区), else its readings."""
+    pos, chain = 0, list(context)
+    found: Division | None = None
+    while pos < len(place):
+        written = gaz.match_at(place, pos)
+        if not written:
+            break
+        readings = gaz.divisions(written)
+        if found is not None:
+            below = [d for d in readings if found in gaz.chain(d)]
+            readings = below or readings
+        readings = gaz.resolve(readings, ([found] if found else []) + chain)
+        if len(readings) != 1:
+            return found, readings
+        found = readings[0]
+        chain = gaz.chain(found)
+        pos += len(written)
+    return found, []
+
+
+def leading_place(name: str, t: Tables) -> str:
+    """The place chain a name starts with, after any national prefix (中共江门市委 → 江门市)."""
+    for prefix in t.b.national_prefixes:
+        if name.startswith(prefix):
+            name = name[len(prefix):]
+            break
+    pos = 0
+    while pos < len(name):
+        written = t.gaz.match_at(name, pos)
+        if not written:
+            break
+        pos += len(written)
+    return name[:pos]
+
+
+def level_region(div: Division | None, level: str, t: Tables) -> Division | None:
+    """The division a level word stands for from ``div``'s point of view (市 → 台山市; 省 → 广东省)."""
+    if div is None:
+        return None
+    rule = t.level_words[level]
+    for d in t.gaz.chain(div):
+        if (rule.level is None or d.level == rule.level) and d.name.endswith(rule.ends_with or ""):
+            return d
+    return None
+
+
+class Scope:
+    """One article (or the whole text): its anchors, dominant region and running perspective."""
+
+    def __init__(self, view: str, start: int, end: int, mentions: list[Mention], t: Tables,
+                 outer: Scope | None = None):
+        self.t, self.gaz = t, t.gaz
+        self.mentions = mentions
+        anchors: list[tuple[int, Division, bool]] = []  # (position, division, strong)
+        headings = [line.span() for line in t.heading.finditer(view, pos=start, endpos=end)]
+        perspective: Division | None = None
+        for m in mentions:
+            if m.kind in ANCHOR_KINDS and m.place and not m.name and not m.union_of:
+                div, _ = locate(m.place, self.gaz, self.gaz.chain(perspective) if perspective else [])
+                if div is not None:
+                    anchors.append((m.start, div, any(s <= m.start < e for s, e in headings)))
+                    perspective = div
+        for word in t.excl.collective_after_place:
+            pos = view.find(word, start, end)
+            while pos >= 0:
+                written = self.gaz.ending_at(view, pos, start)
+                readings = self.gaz.divisions(written) if written else []
+                if len(readings) == 1:
+                    anchors.append((pos - len(written), readings[0], True))
+                pos = view.find(word, pos + len(word), end)
+        for line_start, line_end in headings:
+            for s, _, written in self.gaz.scan(view, line_start, line_end):
+                readings = self.gaz.divisions(written)
+                if len(readings) == 1:
+                    anchors.append((s, readings[0], True))
+        anchors = sorted(set(anchors), key=lambda a: (a[0], not a[2]))
+        counts = Counter(d for _, d, _ in anchors)
+        if not counts:  # no body of the kinds above names its place: any body's place
+            counts = Counter(d for m in mentions if m.place and not m.name
+                             for d in [locate(m.place, self.gaz, [])[0]] if d is not None)
+        if not counts and outer is not None and outer.dominant is not None:
+            counts = Counter([outer.dominant])  # an article naming no body: the page's region
+        if not counts:  # no body names its place: count the places themselves
+            counts = Counter(self.gaz.divisions(w)[0] for _, _, w in self.gaz.scan(view, start, end)
+                             if len(self.gaz.divisions(w)) == 1)
+        self.dominant = max(counts, key=lambda d: (counts[d], -self._first(anchors, d))) if counts else None
+        self.anchors = anchors
+        self._perspectives: dict[int, Division | None] = {}
+
+    @staticmethod
+    def _first(anchors: list[tuple[int, Division, bool]], div: Division) -> int:
+        return next((pos for pos, d, _ in anchors if d == div), 1 << 30)
+
+    def perspective_at(self, pos: int) -> Division | None:
+        """The region in view at ``pos``.
+
+        An anchor elsewhere moves it; one above it never does (江门市总工会 in a Taishan
+        article); one below it does only from a heading or a collective name, or when named
+        twice running (曲江区人民法院、南雄市人民法院 listed in a Shaoguan article do not).
+        """
+        if pos not in self._perspectives:
+            current, below = self.dominant, None
+            for at, div, strong in self.anchors:
+                if at >= pos:
+                    break
+                if current is None:
+                    current = div
+                elif div in self.gaz.chain(current)[1:]:
+                    continue
+                elif current in self.gaz.chain(div)[1:] and not strong and below != div:
+                    below = div
+                    continue
+                current = div
+            self._perspectives[pos] = current
+        return self._perspectives[pos]
+
+
+def _suffix_of(name: str, t: Tables) -> str | None:
+    return next((s for s in t.all_suffixes if name.endswith(s) and len(name) > len(s)), None)
+
+
+def _abbreviates(short: str, full: str, t: Tables) -> bool:
+    """经开区总工会 abbreviates 湛江经济技术开发区总工会: same suffix, stem characters in order."""
+    if short[-1] != full[-1] or not set(short) <= set(full):
+        return False
+    suffix = _suffix_of(short, t)
+    if not suffix or not full.endswith(suffix):
+        return False
+    stem, full_stem = short[: -len(suffix)], full[: -len(suffix)]
+    if len(stem) < 2 or stem[-1] != full_stem[-1:]:
+        return False
+    it = iter(full_stem)
+    return all(ch in it for ch in stem)
+
+
+class Resolver:
+    """Names and regions for the mentions of one scope."""
+
+    def __init__(self, scope: Scope, t: Tables):
+        self.scope, self.t, self.gaz = scope, t, t.gaz
+        self._fits: dict[tuple[str, str | None], int] = {}
+        self._canonical: dict[str, str] = {}
+
+    def expand(self, name: str) -> str | None:
+        """The name with its short body written in full (江门市人社局 → 江门市人力资源和社会保障局)."""
+        for short, full in self.t.abbr.body_abbreviations.items():
+            if name.endswith(short) and not name.endswith(full):
+                return name[: -len(short)] + full
+        return None
+
+    def canonical(self, name: str) -> str:
+        """The canonical form of a name (中共江门市委员会 → 江门市委), computed once per name."""
+        if name not in self._canonical:
+            form = name
+            for pattern, replacement in self.t.canonical:
+                form = pattern.sub(replacement, form)
+            self._canonical[name] = form
+        return self._canonical[name]
+
+    def first_pass(self, m: Mention) -> tuple[str, str | None, str]:
+        """(name, fallback name, how) from the mention alone and the perspective."""
+        if m.name:
+            return m.name, None, "alias"
+        if "full" in m.fields:
+            return m.fields["full"], None, "short_form"
+        here = self.scope.perspective_at(m.start)
+        if m.level:
+            region = level_region(here, m.level, self.t)
+            body = m.body or m.written[1:]
+            if region is not None:
+                return self.canonical(region.name + body), None, "region"
+            return self.canonical(m.written), None, "unresolved"
+        if m.place:
+            return self.canonical(m.written), None, "as_written"
+        fallback = None
+        if m.bare and here is not None:
+            fallback = self.canonical(here.name + m.written)
+        return self.canonical(m.written), fallback, "as_written"
+
+    def _fit(self, other_name: str, here: Division | None) -> int:
+        """How well a fuller form fits the perspective: 2 same place, 1 related or placeless, 0 elsewhere."""
+        key = (other_name, here.code if here else None)
+        if key not in self._fits:
+            self._fits[key] = self._fit_uncached(other_name, here)
+        return self._fits[key]
+
+    def _fit_uncached(self, other_name: str, here: Division | None) -> int:
+        place = leading_place(other_name, self.t)
+        if not place or here is None:
+            return 1
+        div, _ = locate(place, self.gaz, self.gaz.chain(here))
+        if div is None:
+            return 1
+        if div == here:
+            return 2
+        return 1 if here in self.gaz.chain(div) or div in self.gaz.chain(here) else 0
+
+    def resolve(self) -> list[tuple[Mention, dict]]:
+        first = [(m, *self.first_pass(m)) for m in self.scope.mentions]
+        out = []
+        for m, name, fallback, how in first:
+            if how in ("alias", "short_form"):
+                out.append((m, self.fields(m, name, how)))
+                continue
+            here = self.scope.perspective_at(m.start)
+            expanded = self.expand(name)
+            best = None
+            for other, other_name, _, _ in first:
+                if other is m or len(other_name) <= len(name) or other.kind != m.kind:
+                    continue
+                if not (other_name.endswith(name) or _abbreviates(name, other_name, self.t)
+                        or (expanded and other_name.endswith(expanded))
+                        or (m.kind == "company" and other_name.startswith(name))):
+                    continue
+                key = (self._fit(other_name, here), -abs(other.start - m.start))
+                if best is None or key > best[0]:
+                    best = (key, other_name)
+            if best is not None and (best[0][0] > 0 or fallback is None):
+                name, how = best[1], "fuller_form"
+            elif fallback is not None:
+                name, how = fallback, "region"
+            out.append((m, self.fields(m, name, how)))
+        return out
+
+    def fields(self, m: Mention, name: str, how: str) -> dict:
+        here = self.scope.perspective_at(m.start)
+        fields: dict = {"name": name, "kind": "union" if m.kind == "union" else m.kind, "resolution": how}
+        place = leading_place(name, self.t)
+        if place:
+            div, readings = locate(place, self.gaz, self.gaz.chain(here) if here else [])
+            if readings:
+                fields["ambiguous_regions"] = [self.gaz.path(d) for d in readings]
+            if div is not None:
+                fields.update(self.gaz.regions(div))
+        return fields
+
+
+def complete(view: str, articles: list[tuple[int, int, ArticleSpan]], mentions: list[Mention],
+             t: Tables) -> list[tuple[Mention, dict]]:
+    """Each mention with its record fields (name, kind, regions), article by article.
+
+    ``articles`` are (start, end, span) in ``view``'s offsets; with several, each is its own
+    scope.  Each article's region is written to its span's meta (unless segmentation set one).
+    """
+    whole = Scope(view, 0, len(view), mentions, t)
+    if len(articles) <= 1:
+        if articles and whole.dominant is not None:
+            articles[0][2].meta.setdefault("region", whole.dominant.name)
+        return Resolver(whole, t).resolve()
+    out = []
+    for start, end, article in articles:
+        inside = [m for m in mentions if start <= m.start < end]
+        scope = Scope(view, start, end, inside, t, outer=whole)
+        if scope.dominant is not None:
+            article.meta.setdefault("region", scope.dominant.name)
+        out.extend(Resolver(scope, t).resolve())
+    return out
