@@ -174,3 +174,23 @@ def test_factory_found_by_entry_point_in_a_fresh_process() -> None:
     assert run.returncode == 0, run.stderr
     want = gonghui_extract.extract(HAND_TEXT, reference_date="2023-11-15").model_dump(mode="json")
     assert json.loads(run.stdout.splitlines()[-1]) == {g: want[g] for g in GROUPS}
+
+
+def test_workers_started_by_spawn_rebuild_the_component() -> None:
+    """Spawned workers get the component and the span extensions by pickling (spaCy's own jieba
+    tokenizer does not pickle, so this runs on the multi-language blank pipeline)."""
+    script = (
+        "import json, multiprocessing, spacy\n"
+        "if __name__ == '__main__':\n"
+        "    multiprocessing.set_start_method('spawn')\n"
+        "    nlp = spacy.blank('xx')\n"
+        "    nlp.add_pipe('gonghui_extract', config={'reference_date': '2023-11-15'})\n"
+        f"    docs = list(nlp.pipe([{HAND_TEXT!r}] * 2, n_process=2, batch_size=1))\n"
+        "    print(json.dumps([{g: d.spans[g].attrs['records'] for g in d.spans} for d in docs],\n"
+        "                     ensure_ascii=False))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
+                         cwd=Path(__file__).parent)
+    assert run.returncode == 0, run.stderr
+    want = gonghui_extract.extract(HAND_TEXT, reference_date="2023-11-15").model_dump(mode="json")
+    assert json.loads(run.stdout.splitlines()[-1]) == [{g: want[g] for g in GROUPS}] * 2

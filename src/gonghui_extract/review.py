@@ -217,7 +217,7 @@ def render_table(items: list[Item]) -> str:
             it.gold else ""
         rows.append(
             f'<tr class="{it.status}" data-item="{it.number}"><td>{it.number}</td>'
-            f'<td><span class="swatch {label} {it.status}">{label}</span></td>'
+            f'<td><span class="swatch {label}">{label}</span></td>'
             f"<td>{html.escape(it.status)}</td><td>{html.escape(str(text))}</td>"
             f"<td>{it.start}–{it.end}</td>"
             f"<td>{html.escape(summary(it.kind, it.fields))}{gold}"
