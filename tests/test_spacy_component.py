@@ -131,13 +131,23 @@ def test_spans_survive_serialisation(blank_zh) -> None:
 
 
 def test_n_process_two_equals_one_process() -> None:
-    nlp = _pipeline("2023-11-15")
+    """Docs go to the workers and come back as bytes: reference dates set on them and the records survive."""
+    nlp = _pipeline()
     texts = [p.read_text(encoding="utf-8") for p in SEEDS] + [HAND_TEXT]
-    single = list(nlp.pipe(texts))
-    multi = list(nlp.pipe(texts, n_process=2, batch_size=2))
+    references = [_reference_date(p) for p in SEEDS] + ["2023-11-15"]
+
+    def inputs():
+        for text, ref in zip(texts, references, strict=True):
+            doc = nlp.make_doc(text)
+            doc._.reference_date = ref
+            yield doc
+
+    single = list(nlp.pipe(inputs()))
+    multi = list(nlp.pipe(inputs(), n_process=2, batch_size=2))
     assert [d.text for d in multi] == texts
-    for one, two in zip(single, multi, strict=True):
-        _assert_spans_match(two, gonghui_extract.extract(two.text, reference_date="2023-11-15"))
+    for one, two, ref in zip(single, multi, references, strict=True):
+        assert two._.reference_date == ref
+        _assert_spans_match(two, gonghui_extract.extract(two.text, reference_date=ref))
         for group in GROUPS:
             assert [(s.start_char, s.end_char, s.label_) for s in one.spans[group]] == \
                    [(s.start_char, s.end_char, s.label_) for s in two.spans[group]]
@@ -194,3 +204,28 @@ def test_workers_started_by_spawn_rebuild_the_component() -> None:
     assert run.returncode == 0, run.stderr
     want = gonghui_extract.extract(HAND_TEXT, reference_date="2023-11-15").model_dump(mode="json")
     assert json.loads(run.stdout.splitlines()[-1]) == [{g: want[g] for g in GROUPS}] * 2
+
+
+def test_reference_date_per_doc_overrides_the_configured_one() -> None:
+    nlp = _pipeline("2023-11-15")
+    text = "今年5月、去年8月26日和3月29日，台山市总工会三次发放帮扶救助金523.4万元。"
+    doc = nlp.make_doc(text)
+    doc._.reference_date = "2021-02-01"
+    for got, ref in ((nlp(doc), "2021-02-01"), (nlp(text), "2023-11-15")):
+        _assert_spans_match(got, gonghui_extract.extract(text, reference_date=ref))
+        assert got._.gonghui_warnings == []
+
+
+def test_extension_of_another_package_is_not_shadowed() -> None:
+    script = (
+        "import spacy\n"
+        "from spacy.tokens import Span\n"
+        "Span.set_extension('unit', default='mine')\n"
+        "try:\n"
+        "    spacy.blank('xx').add_pipe('gonghui_extract')\n"
+        "except ValueError as exc:\n"
+        "    print(exc)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                         cwd=Path(__file__).parent)
+    assert "'_.unit' is already registered" in run.stdout, run.stdout + run.stderr

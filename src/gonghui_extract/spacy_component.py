@@ -84,21 +84,36 @@ def _same_getter(a: Any, b: Any) -> bool:
     return a is b
 
 
+#: Doc extensions, plain values: a per-document reference date a caller may set before the
+#: component runs (an ISO string survives Doc.to_bytes), and what the extraction could not do
+DOC_EXTENSIONS = ("reference_date", "gonghui_warnings")
+
+
+def _register(owner: type[Doc] | type[Span], name: str, getter: Any = None) -> None:
+    """Register one extension, or leave ours in place; refuse to shadow another package's."""
+    if owner.has_extension(name):
+        registered = owner.get_extension(name)
+        ours = _same_getter(registered[2], getter) if getter else registered == (None, None, None, None)
+        if not ours:
+            raise ValueError(f"gonghui_extract: {owner.__name__} extension '_.{name}' is already registered "
+                             "by another package; remove it before adding this component")
+    elif getter:
+        owner.set_extension(name, getter=getter)
+    else:
+        owner.set_extension(name, default=None)
+
+
 def register_extensions() -> None:
-    """Register the span extensions once per process; refuse to shadow another package's."""
+    """Register the span and doc extensions, once per process."""
     for name, field in extension_names().items():
-        getter = _getter(field)
-        if Span.has_extension(name):
-            existing = Span.get_extension(name)[2]
-            if _same_getter(existing, getter):
-                continue
-            raise ValueError(f"gonghui_extract: span extension '_.{name}' is already registered by "
-                             f"another package ({existing!r}); remove it before adding this component")
-        Span.set_extension(name, getter=getter)
+        _register(Span, name, _getter(field))
+    for name in DOC_EXTENSIONS:
+        _register(Doc, name)
 
 
 def annotate(doc: Doc, document: Document, alignment_mode: str = "expand") -> Doc:
-    """Put the records of ``document`` (extracted from ``doc.text``) into ``doc.spans``."""
+    """Put the records of ``document`` (extracted from ``doc.text``) into ``doc.spans``, its warnings
+    into ``doc._.gonghui_warnings``."""
     if alignment_mode not in ALIGNMENT_MODES:
         raise ValueError(f"alignment_mode must be one of {ALIGNMENT_MODES}, got {alignment_mode!r}")
     for group, (_, label) in GROUPS.items():
@@ -114,6 +129,7 @@ def annotate(doc: Doc, document: Document, alignment_mode: str = "expand") -> Do
         doc.spans[group] = spans
         doc.spans[group].attrs["records"] = [r.model_dump(mode="json") for r in records]
         doc.spans[group].attrs["unaligned"] = unaligned
+    doc._.gonghui_warnings = [w.model_dump(mode="json") for w in document.warnings]
     return doc
 
 
@@ -131,7 +147,8 @@ class GonghuiExtract:
         register_extensions()
 
     def __call__(self, doc: Doc) -> Doc:
-        return annotate(doc, self._pipeline(doc.text, self.reference_date), self.alignment_mode)
+        reference_date = doc._.reference_date or self.reference_date
+        return annotate(doc, self._pipeline(doc.text, reference_date), self.alignment_mode)
 
     def __getstate__(self) -> dict[str, Any]:
         # the compiled rules are rebuilt from the configuration, not pickled
