@@ -172,14 +172,19 @@ def test_matching_is_one_to_one_largest_overlap_first() -> None:
     assert sorted(match_by_overlap(gold, pred)) == [(0, 1), (1, 2)]  # 0–5 overlaps 0–6 by 5, 2–6 by 4
 
 
-def test_one_section_per_article() -> None:
-    text = "标题一\n今年5月，台山市总工会开展活动。\n标题二\n江门市总工会发放523.4万元。"
-    split = text.index("标题二")
-    document = Document(articles=[Article(start=0, end=split, title="标题一"),
-                                  Article(start=split, end=len(text), title="标题二")])
+def test_one_section_per_article_and_nothing_left_out() -> None:
+    text = "第3版 要闻\n标题一\n今年5月，台山市总工会开展活动。\n标题二\n江门市总工会发放523.4万元。"
+    first, second = text.index("标题一"), text.index("标题二")
+    money = text.index("523.4万元")
+    document = Document(
+        articles=[Article(start=first, end=second, title="标题一"),
+                  Article(start=second, end=len(text), title="标题二")],
+        metrics=[Metric(start=money, end=money + 7, text="523.4万元", value=5234000, unit="元",
+                        raw_number="523.4万")])
     page = Page(build_page([ReviewInput("page.txt", text, document)]))
-    assert page.tags["article"] == 2 and page.tags["h3"] == 2
+    assert page.tags["article"] == 3 and page.tags["h3"] == 3  # the page header outside both articles
     assert "".join(page.texts) == text
+    assert page.mark_text == {"1": "523.4万元"} and len(page.rows) == 1
 
 
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem)
@@ -273,3 +278,9 @@ def test_browser_renders_the_review_of_a_seed(tmp_path: Path) -> None:
     items = review_items(text, gonghui_extract.extract(text, reference_date=gold["reference_date"]), gold)
     colours = {MISSED_COLOUR if it.status == "missed" else TYPE_COLOURS[it.kind][1] for it in items}
     assert colours and max(_pixels_of(pixels, c) for c in colours) > 100
+
+
+def test_cli_refuses_a_malformed_gold_file_by_name(tmp_path: Path, capsys) -> None:
+    (tmp_path / "bad.json").write_text('{"file": "x.txt", "metrics": [{"start": "3"}]}', encoding="utf-8")
+    assert main(["review", str(SEEDS[0]), "--gold", str(tmp_path), "--output", str(tmp_path / "p.html")]) == 2
+    assert "bad.json: metrics[0]" in capsys.readouterr().err

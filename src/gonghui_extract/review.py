@@ -340,6 +340,11 @@ def load_gold_dir(folder: Path) -> dict[str, dict]:
             raise ValueError(f"gold file {path}: {exc}") from exc
         if not isinstance(gold, dict):
             raise ValueError(f"gold file {path}: not a JSON object")
+        for kind in TYPE_COLOURS:
+            for n, item in enumerate(gold.get(kind) or []):
+                if not (isinstance(item, dict) and isinstance(item.get("start"), int)
+                        and isinstance(item.get("end"), int) and 0 <= item["start"] <= item["end"]):
+                    raise ValueError(f"gold file {path}: {kind}[{n}] needs integer offsets start <= end")
         golds[str(gold.get("file") or f"{path.stem}.txt")] = gold
     return golds
 
@@ -371,7 +376,11 @@ def _review(args: argparse.Namespace) -> int:
             failed += 1
             continue
         reviews.append(ReviewInput(str(path), text, document, gold))
-    Path(args.output).write_text(build_page(reviews), encoding="utf-8")
+    try:
+        Path(args.output).write_text(build_page(reviews), encoding="utf-8")
+    except OSError as exc:
+        print(f"gonghui-extract: cannot write {args.output}: {exc}", file=sys.stderr)
+        return 2
     return 1 if failed else 0
 
 
