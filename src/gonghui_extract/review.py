@@ -102,7 +102,11 @@ def match_by_overlap(gold: list[dict], pred: list[dict]) -> list[tuple[int, int]
 def _same_number(a: Any, b: Any) -> bool:
     if a is None or b is None:
         return a is None and b is None
-    return abs(float(a) - float(b)) <= 1e-6 * max(1.0, abs(float(a)), abs(float(b)))
+    try:
+        a, b = float(a), float(b)
+    except (TypeError, ValueError):  # a gold value that is no number
+        return False
+    return abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))
 
 
 def _date_prefix(value: Any, granularity: str | None) -> str | None:

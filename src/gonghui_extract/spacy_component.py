@@ -22,8 +22,13 @@ Alignment: a record's characters may begin or end inside a jieba token
 record's exact offsets stay on ``span._.char_start``/``span._.char_end``.  A
 record that yields no span (strict, or contract inside one token) keeps its
 place in ``attrs["records"]`` and its index is listed in ``attrs["unaligned"]``.
+
+``doc._.reference_date``, set before the component runs, overrides the
+configured reference date for that document; ``doc._.gonghui_warnings`` holds
+what the extraction could not do.
 """
 
+# no ``from __future__ import annotations``: spaCy reads the factory's annotations at run time
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -42,7 +47,7 @@ GROUPS: dict[str, tuple[type[BaseModel], str]] = {
     "organisations": (Organisation, "ORG"),
 }
 _GROUP_OF_LABEL = {label: group for group, (_, label) in GROUPS.items()}
-#: record fields that spaCy's own span attributes already give (or that the char_* extensions rename)
+#: record fields renamed as extensions: a spaCy span's own start/end count tokens and its text is aligned
 _SPAN_FIELDS = {"start": "char_start", "end": "char_end", "text": "char_text"}
 ALIGNMENT_MODES = ("expand", "contract", "strict")
 
@@ -111,11 +116,16 @@ def register_extensions() -> None:
         _register(Doc, name)
 
 
+def _checked(alignment_mode: str) -> str:
+    if alignment_mode not in ALIGNMENT_MODES:
+        raise ValueError(f"alignment_mode must be one of {ALIGNMENT_MODES}, got {alignment_mode!r}")
+    return alignment_mode
+
+
 def annotate(doc: Doc, document: Document, alignment_mode: str = "expand") -> Doc:
     """Put the records of ``document`` (extracted from ``doc.text``) into ``doc.spans``, its warnings
     into ``doc._.gonghui_warnings``."""
-    if alignment_mode not in ALIGNMENT_MODES:
-        raise ValueError(f"alignment_mode must be one of {ALIGNMENT_MODES}, got {alignment_mode!r}")
+    _checked(alignment_mode)
     for group, (_, label) in GROUPS.items():
         records = getattr(document, group)
         spans, unaligned = [], []
@@ -137,12 +147,10 @@ class GonghuiExtract:
     """Runs gonghui_extract over each Doc's text and fills its span groups."""
 
     def __init__(self, name: str, reference_date: str | None, rules: list[str], alignment_mode: str):
-        if alignment_mode not in ALIGNMENT_MODES:
-            raise ValueError(f"alignment_mode must be one of {ALIGNMENT_MODES}, got {alignment_mode!r}")
         self.name = name
         self.reference_date = reference_date
         self.rules = list(rules)
-        self.alignment_mode = alignment_mode
+        self.alignment_mode = _checked(alignment_mode)
         self._pipeline = Pipeline(rules=["default", *(Path(r) for r in self.rules)])
         register_extensions()
 
