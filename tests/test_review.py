@@ -15,7 +15,7 @@ import pytest
 
 import gonghui_extract
 from gonghui_extract.cli import main
-from gonghui_extract.records import Article, DateMention, Document, Metric, Organisation
+from gonghui_extract.records import Article, DateMention, Document, Metric, Organisation, Period
 from gonghui_extract.review import (
     MISSED_COLOUR,
     TYPE_COLOURS,
@@ -90,7 +90,9 @@ def _document(text: str = TEXT) -> Document:
         metrics=[Metric(start=money[0], end=money[1], text="523.4万元", value=5234000, unit="元",
                         raw_number="523.4万", magnitude=10000, indicator="发放帮扶救助金", rule_id="t.money"),
                  Metric(start=people[0], end=people[1], text="超2000人", value=2000, unit="人",
-                        qualifier="over", raw_number="2000", rule_id="t.people"),
+                        qualifier="over", raw_number="2000", rule_id="t.people",
+                        period=Period(start_date=date(2023, 5, 1), end_date=date(2023, 5, 31),
+                                      text="今年5月")),
                  Metric(start=crossing[0], end=crossing[1], text="救助金523.4", value=523.4, unit="元",
                         raw_number="523.4", rule_id="t.crossing")],
         dates=[DateMention(start=month[0], end=month[1], text="今年5月", start_date=date(2023, 5, 1),
@@ -120,6 +122,8 @@ def test_overlapping_marks_nest_and_keep_every_character() -> None:
         assert item.fields["rule_id"] in mark_title
     money = next(m for m in page.marks if "t.money" in m["title"])
     assert "metric" in _classes(money) and "value=5234000" in money["title"] and "unit=元" in money["title"]
+    people = next(m for m in page.marks if "t.people" in m["title"])
+    assert "period=(start_date=2023-05-01, end_date=2023-05-31, text=今年5月)" in people["title"]
     month = next(m for m in page.marks if "t.month" in m["title"])
     assert "start_date=2023-05-01" in month["title"] and "end_date=2023-05-31" in month["title"]
     assert len(page.rows) == len(_records(document))

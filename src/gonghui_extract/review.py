@@ -42,8 +42,8 @@ MISSED_COLOUR = "#f48fb1"
 PROBLEM_COLOUR = "#c62828"
 #: the normalised fields a tooltip and the table show, per record list
 SUMMARY_FIELDS = {
-    "metrics": ("value", "value_max", "unit", "qualifier", "indicator"),
-    "dates": ("start_date", "end_date", "granularity", "note"),
+    "metrics": ("value", "value_max", "unit", "qualifier", "indicator", "period"),
+    "dates": ("start_date", "end_date", "granularity", "expression", "note"),
     "organisations": ("name", "kind"),
 }
 STATUS_NOTES = {
@@ -170,6 +170,8 @@ def review_items(text: str, document: Document | None, gold: dict | None) -> lis
 def _show(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, dict):  # a nested record such as a metric's period
+        return "(" + ", ".join(f"{k}={_show(v)}" for k, v in value.items() if v is not None) + ")"
     return str(value)
 
 
