@@ -41,6 +41,7 @@ class Page(HTMLParser):
         self.texts: list[str] = []
         self.tags: dict[str, int] = defaultdict(int)
         self.rows: list[dict] = []
+        self.fetches: list[tuple[str, dict]] = []  # anything that would load from elsewhere
         self.feed(page)
         self.close()
         assert not self.stack, f"unclosed {self.stack}"
@@ -48,6 +49,8 @@ class Page(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         self.tags[tag] += 1
+        if tag == "link" or {"src", "href"} & set(attrs):
+            self.fetches.append((tag, attrs))
         if tag == "mark":
             self.marks.append(attrs)
         if tag == "tr" and "data-item" in attrs:
@@ -189,6 +192,9 @@ def test_one_section_per_article_and_nothing_left_out() -> None:
     assert page.tags["article"] == 3 and page.tags["h3"] == 3  # the page header outside both articles
     assert "".join(page.texts) == text
     assert page.mark_text == {"1": "523.4万元"} and len(page.rows) == 1
+    blank_between = Document(articles=[Article(start=2, end=5), Article(start=7, end=10)])
+    page = Page(build_page([ReviewInput("blank.txt", "\n\n标题一\n\n标题二\n", blank_between)]))
+    assert page.texts == ["\n\n标题一\n\n", "标题二\n"]
 
 
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem)
@@ -206,7 +212,7 @@ def test_cli_highlights_every_extraction_of_a_seed(seed: Path, tmp_path: Path) -
     assert len(page.marks) >= len(items) and len(page.rows) == len(items)
     missed = [it for it in items if it.status == "missed"]
     assert len({m["data-item"] for m in page.marks if "missed" in _classes(m)}) == len(missed)
-    assert "<link" not in page_html and "@import" not in page_html and "src=" not in page_html
+    assert not page.fetches and "@import" not in page_html and "url(" not in page_html
 
 
 def test_cli_reports_unreadable_input_and_still_writes_the_page(tmp_path: Path, capsys) -> None:

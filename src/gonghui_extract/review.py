@@ -234,20 +234,33 @@ def render_table(items: list[Item]) -> str:
     return f"<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
 
 
+OUTSIDE = "outside the articles"
+
+
 def _chunks(text: str, document: Document | None) -> list[tuple[int, int, str]]:
-    """The stretches shown one by one: each article when there are several, else the whole text."""
-    articles = document.articles if document else []
+    """The stretches shown one by one, covering the text end to end: each article when there are
+    several (blank space between them joins the stretch before), else the whole text."""
+    articles = sorted(document.articles, key=lambda a: a.start) if document else []
     if len(articles) < 2:
         return [(0, len(text), "")]
-    chunks, pos = [], 0
-    for n, art in enumerate(sorted(articles, key=lambda a: a.start), 1):
-        if text[pos:art.start].strip():
-            chunks.append((pos, art.start, "outside the articles"))
+    stretches, pos = [], 0
+    for n, art in enumerate(articles, 1):
+        start, end = max(art.start, pos), max(art.end, art.start, pos)
+        if start > pos:
+            stretches.append((pos, start, OUTSIDE))
         heading = " · ".join(str(v) for v in (art.title, art.dateline, art.region) if v)
-        chunks.append((art.start, art.end, f"article {n}" + (f": {heading}" if heading else "")))
-        pos = max(pos, art.end)
-    if text[pos:].strip():
-        chunks.append((pos, len(text), "outside the articles"))
+        stretches.append((start, end, f"article {n}" + (f": {heading}" if heading else "")))
+        pos = end
+    if pos < len(text):
+        stretches.append((pos, len(text), OUTSIDE))
+    chunks: list[tuple[int, int, str]] = []
+    for start, end, heading in stretches:
+        if heading == OUTSIDE and not text[start:end].strip() and chunks:
+            chunks[-1] = (chunks[-1][0], end, chunks[-1][2])
+        elif chunks and chunks[-1][2] == OUTSIDE and not text[chunks[-1][0]:chunks[-1][1]].strip():
+            chunks[-1] = (chunks[-1][0], end, heading)  # leading blank space joins the first article
+        else:
+            chunks.append((start, end, heading))
     return chunks
 
 
