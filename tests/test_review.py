@@ -127,6 +127,7 @@ def test_overlapping_marks_nest_and_keep_every_character() -> None:
     assert "metric" in _classes(money) and "value=5234000" in money["title"] and "unit=元" in money["title"]
     people = next(m for m in page.marks if "t.people" in m["title"])
     assert "period=(start_date=2023-05-01, end_date=2023-05-31, text=今年5月)" in people["title"]
+    assert "qualifier=over" in people["title"] and "qualifier" not in money["title"]  # exact is the default
     month = next(m for m in page.marks if "t.month" in m["title"])
     assert "start_date=2023-05-01" in month["title"] and "end_date=2023-05-31" in month["title"]
     assert len(page.rows) == len(_records(document))

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .build import RECORD_TYPES
 from .decode import decode_bytes
 from .pipeline import Pipeline
 from .records import Document
@@ -176,8 +177,11 @@ def _show(value: Any) -> str:
 
 
 def summary(kind: str, fields: dict[str, Any]) -> str:
-    """The normalised fields of a record as one line: 'value=5234000 · unit=元 · …'."""
-    shown = [f"{name}={_show(fields[name])}" for name in SUMMARY_FIELDS[kind] if fields.get(name) is not None]
+    """The normalised fields of a record as one line, those at their default left out:
+    'value=5234000 · unit=元 · …'."""
+    model_fields = RECORD_TYPES[kind].model_fields
+    shown = [f"{name}={_show(fields[name])}" for name in SUMMARY_FIELDS[kind]
+             if fields.get(name) is not None and fields[name] != model_fields[name].default]
     return " · ".join(shown) or "(no normalised value)"
 
 
@@ -218,16 +222,15 @@ def render_table(items: list[Item]) -> str:
     for it in items:
         label, _ = TYPE_COLOURS[it.kind]
         text = it.fields.get("text", "")
-        problems = "; ".join(it.problems)
-        gold = f"<div>gold: {html.escape(summary(it.kind, it.gold))}</div>" if it.status == "wrong" and \
-            it.gold else ""
+        notes = [f"gold: {summary(it.kind, it.gold)}"] if it.status == "wrong" and it.gold else []
+        notes += it.problems
         rows.append(
             f'<tr class="{it.status}" data-item="{it.number}"><td>{it.number}</td>'
             f'<td><span class="swatch {label}">{label}</span></td>'
             f"<td>{html.escape(it.status)}</td><td>{html.escape(str(text))}</td>"
             f"<td>{it.start}–{it.end}</td>"
-            f"<td>{html.escape(summary(it.kind, it.fields))}{gold}"
-            f"{f'<div class=problem>{html.escape(problems)}</div>' if problems else ''}</td>"
+            f"<td>{html.escape(summary(it.kind, it.fields))}"
+            f"{''.join(f'<div class=problem>{html.escape(n)}</div>' for n in notes)}</td>"
             f"<td>{html.escape(str(it.fields.get('rule_id') or ''))}</td></tr>")
     head = "<tr><th>#</th><th>type</th><th>status</th><th>text</th><th>offsets</th>" \
            "<th>normalised</th><th>rule</th></tr>"
