@@ -1,12 +1,492 @@
-"""The dates dimension (to be built)."""
+"""The dates dimension: calendar references resolved to inclusive intervals.
+
+Three passes over the view, all driven by rules/dates/:
+
+1. *match*: the rules of grammar.yaml find atomic mentions; their named groups
+   say what each part means (``y`` year, ``ry`` relative year, ``m`` month …);
+   overlaps go to the longest match, then to the rule listed first.
+2. *combine*: two dates joined by a range connector become one range
+   (3月27日至4月1日, the end taking the year the start gives); a date with
+   以来/至今 after it becomes a "since" interval ending at the reference date.
+3. *resolve*: every mention becomes (start_date, end_date, granularity)
+   against the reference date.  When the caller gave none, one is inferred
+   from the text (a dateline or the latest full date, else the year the text
+   mostly speaks of); when none can be inferred, relative mentions keep null
+   dates and a note.  The wall clock is never read.
+"""
 
 from __future__ import annotations
 
-from ..doc import Doc
+import calendar
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Literal
+
+import regex
+from pydantic import BaseModel, Field
+
+from ..doc import Candidate, Doc
+from ..numerals import NumberParser, NumeralTables
+from ..patterns import SafePattern, alternation
 from ..pipeline import component
-from ..rules import Rules
+from ..rules import RuleFile, Rules, RulesError, rule_file
+
+Granularity = Literal["year", "month", "day"]
+_GRAIN_ORDER = {"day": 0, "month": 1, "year": 2}
+
+
+@rule_file("dates/words.yaml")
+class DateWords(RuleFile):
+    """Word tables of the date grammar (each becomes a macro of grammar.yaml)."""
+
+    relative_years: dict[str, int] = Field(default_factory=dict)
+    relative_months: dict[str, int] = Field(default_factory=dict)
+    relative_days: dict[str, int] = Field(default_factory=dict)
+    relative_weeks: dict[str, int] = Field(default_factory=dict)
+    weekdays: dict[str, int] = Field(default_factory=dict)
+    year_parts: dict[str, tuple[int, int]] = Field(default_factory=dict)
+    year_edges: list[str] = Field(default_factory=list)
+    month_parts: list[str] = Field(default_factory=list)
+    plan_periods: dict[str, int] = Field(default_factory=dict)
+    anchors_before: dict[str, Literal["past", "future"]] = Field(default_factory=dict)
+    anchors_after: dict[str, Literal["past", "future"]] = Field(default_factory=dict)
+    duration_units: dict[str, Literal["year", "month", "week", "day"]] = Field(default_factory=dict)
+    relative_centuries: dict[str, int] = Field(default_factory=dict)
+
+
+class GrammarRule(BaseModel):
+    id: str
+    pattern: str
+    expression: Literal["point", "anchored_duration", "plan_period", "vague"] = "point"
+    note: str = ""
+
+
+class Holiday(BaseModel):
+    pattern: str
+    month: int | None = None
+    day: int | None = None
+
+
+class Exclusion(BaseModel):
+    id: str
+    pattern: str
+    note: str = ""
+
+
+@rule_file("dates/grammar.yaml")
+class DateGrammar(RuleFile):
+    """Macros, rules, vague words, holidays, range and since words, exclusions."""
+
+    macros: dict[str, str] = Field(default_factory=dict)
+    rules: list[GrammarRule] = Field(default_factory=list)
+    not_a_year_after: list[str] = Field(default_factory=list)
+    vague: list[str] = Field(default_factory=list)
+    seasons: list[str] = Field(default_factory=list)
+    holidays: list[Holiday] = Field(default_factory=list)
+    holiday_suffixes: list[str] = Field(default_factory=list)
+    range_connectors: list[str] = Field(default_factory=list)
+    since_prefixes: list[str] = Field(default_factory=list)
+    since_suffixes: list[str] = Field(default_factory=list)
+    exclusions: list[Exclusion] = Field(default_factory=list)
+
+
+_MACRO = regex.compile(r"\{([A-Z_]+)\}")
+
+
+@dataclass
+class Grammar:
+    """The compiled grammar: patterns plus the tables the resolver reads."""
+
+    words: DateWords
+    rules: list[tuple[GrammarRule, SafePattern]]
+    exclusions: list[SafePattern]
+    holidays: list[tuple[regex.Pattern, Holiday]]
+    range_gap: regex.Pattern
+    since_prefix: regex.Pattern
+    since_suffix: regex.Pattern
+    numbers: NumberParser
+
+
+def _expand(pattern: str, macros: dict[str, str], origin: str, seen: tuple[str, ...] = ()) -> str:
+    """Replace {NAME} macros recursively; an unknown or circular macro is a RulesError."""
+
+    def sub(m: regex.Match) -> str:
+        name = m.group(1)
+        if name not in macros:
+            raise RulesError(origin, f"macro {name}", "unknown macro")
+        if name in seen:
+            raise RulesError(origin, f"macro {name}", "macro refers to itself")
+        return f"(?:{_expand(macros[name], macros, origin, (*seen, name))})"
+
+    return _MACRO.sub(sub, pattern)
+
+
+def _compile(rules: Rules) -> Grammar:
+    words, gram = rules.get(DateWords), rules.get(DateGrammar)
+    origin = "dates/grammar.yaml"
+    macros = {
+        "REL_YEAR": alternation(list(words.relative_years)),
+        "REL_MONTH": alternation(list(words.relative_months)),
+        "REL_DAY": alternation(list(words.relative_days)),
+        "REL_WEEK": alternation(list(words.relative_weeks)),
+        "WEEKDAY": alternation(list(words.weekdays)),
+        "YEAR_PART": alternation(list(words.year_parts)),
+        "YEAR_EDGE": alternation(words.year_edges),
+        "MONTH_PART": alternation(words.month_parts),
+        "PLAN": alternation(list(words.plan_periods)),
+        "ANCHOR_BEFORE": alternation(list(words.anchors_before)),
+        "ANCHOR_AFTER": alternation(list(words.anchors_after)),
+        "DUR_UNIT": alternation(list(words.duration_units)),
+        "REL_CENTURY": alternation(list(words.relative_centuries)),
+        "NOT_A_YEAR_AFTER": alternation(gram.not_a_year_after),
+        "HOLIDAY": "|".join(f"(?:{h.pattern})" for h in gram.holidays),
+        "HOLIDAY_SUFFIX": alternation(gram.holiday_suffixes),
+        "SEASON": alternation(gram.seasons),
+        "VAGUE": "|".join(f"(?:{v})" for v in gram.vague),
+        **gram.macros,
+    }
+
+    def compile_rule(rule: GrammarRule | Exclusion) -> SafePattern:
+        return SafePattern.compile(rule.id, _expand(rule.pattern, macros, origin), origin)
+
+    compiled = [(r, compile_rule(r)) for r in gram.rules]
+    exclusions = [compile_rule(e) for e in gram.exclusions]
+    holidays = [(SafePattern.compile("holiday", h.pattern, origin).compiled, h) for h in gram.holidays]
+    space = r"[ \t\u3000]*"
+    return Grammar(
+        words=words,
+        rules=compiled,
+        exclusions=exclusions,
+        holidays=holidays,
+        range_gap=regex.compile(f"{space}(?:{alternation(gram.range_connectors)}){space}"),
+        since_prefix=regex.compile(f"(?:{alternation(gram.since_prefixes)})$"),
+        since_suffix=regex.compile(f"(?:{alternation(gram.since_suffixes)})"),
+        numbers=NumberParser(rules.get(NumeralTables)),
+    )
+
+
+@dataclass
+class Mention:
+    """A matched expression before the reference date is applied."""
+
+    start: int
+    end: int
+    rule_id: str
+    expression: str
+    groups: dict[str, str]
+    end_groups: dict[str, str] | None = None  # the second date of a range
+    since: bool = False
+
+
+@dataclass
+class Interval:
+    start: date | None
+    end: date | None
+    granularity: str | None
+    relative: bool = False
+    note: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+class Unresolvable(Exception):
+    """A relative expression met no reference date."""
+
+
+# --- pass 1: match -------------------------------------------------------------------------------
+
+def _match(view: str, grammar: Grammar, warnings: list) -> list[Mention]:
+    found: list[tuple[int, int, int, Mention]] = Field(default_factory=list)
+    for order, (rule, pattern) in enumerate(grammar.rules):
+        for m in pattern.finditer(view, warnings):
+            if m.end() > m.start():
+                groups = {k: v for k, v in m.groupdict().items() if v is not None}
+                found.append((m.start(), m.end(), order, Mention(m.start(), m.end(), rule.id, rule.expression,
+                                                                  groups)))
+    blocked = [(m.start(), m.end()) for p in grammar.exclusions for m in p.finditer(view, warnings)]
+    found.sort(key=lambda t: (-(t[1] - t[0]), t[2], t[0]))
+    taken = bytearray(len(view))
+    chosen = []
+    for start, end, _, mention in found:
+        if any(taken[start:end]) or any(s < end and start < e for s, e in blocked):
+            continue
+        taken[start:end] = b"\x01" * (end - start)
+        chosen.append(mention)
+    return sorted(chosen, key=lambda x: x.start)
+
+
+# --- pass 2: combine -----------------------------------------------------------------------------
+
+_YEAR_KEYS = ("y", "yy", "ry")
+
+
+def _combine(view: str, mentions: list[Mention], grammar: Grammar) -> list[Mention]:
+    """Join ranges (A 至 B) and since expressions (自 A 以来)."""
+    out: list[Mention] = Field(default_factory=list)
+    i = 0
+    while i < len(mentions):
+        cur = mentions[i]
+        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+        if (nxt and cur.expression == nxt.expression == "point" and cur.end_groups is None
+                and grammar.range_gap.fullmatch(view, cur.end, nxt.start)
+                and not ({"rd", "wk", "wd", "rm"} & (cur.groups.keys() | nxt.groups.keys()))):
+            end_groups = dict(nxt.groups)
+            if not any(k in end_groups for k in _YEAR_KEYS):  # 2017年8月11日至8月22日
+                end_groups.update({k: v for k, v in cur.groups.items() if k in _YEAR_KEYS})
+                if "m" not in end_groups and "m" in cur.groups:  # 一月十日到十二日
+                    end_groups["m"] = cur.groups["m"]
+            start_groups = dict(cur.groups)
+            if not any(k in start_groups for k in _YEAR_KEYS) and "m" in start_groups:
+                start_groups.update({k: v for k, v in nxt.groups.items() if k in _YEAR_KEYS})
+            cur = Mention(cur.start, nxt.end, cur.rule_id, "range", start_groups, end_groups)
+            i += 1
+        if cur.expression in ("point", "range"):
+            suffix = grammar.since_suffix.match(view, cur.end)
+            if suffix:
+                prefix = grammar.since_prefix.search(view, max(0, cur.start - 4), cur.start)
+                start = prefix.start() if prefix else cur.start
+                cur = Mention(start, suffix.end(), cur.rule_id, "since", cur.groups, since=True)
+        out.append(cur)
+        i += 1
+    return out
+
+
+# --- pass 3: resolve -----------------------------------------------------------------------------
+
+def _last_day(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _shift_month(year: int, month: int, by: int) -> tuple[int, int]:
+    index = year * 12 + month - 1 + by
+    return index // 12, index % 12 + 1
+
+
+class Resolver:
+    """Groups of a mention + the reference date → an interval."""
+
+    def __init__(self, grammar: Grammar, reference: date | None):
+        self.g, self.w, self.ref = grammar, grammar.words, reference
+
+    def need_ref(self) -> date:
+        if self.ref is None:
+            raise Unresolvable
+        return self.ref
+
+    def number(self, text: str) -> int:
+        value = self.g.numbers.parse(text)
+        if value is None or value != int(value):
+            raise ValueError(f"not a whole number: {text!r}")
+        return int(value)
+
+    def year(self, g: dict[str, str]) -> tuple[int | None, bool]:
+        """The year the groups state (relative or not), or None."""
+        if "y" in g:
+            return self.number(g["y"]), False
+        if "yy" in g:
+            yy = self.number(g["yy"])
+            pivot = (self.ref.year + 10) % 100 if self.ref else 50
+            return (2000 + yy if yy <= pivot else 1900 + yy), self.ref is not None
+        if "ry" in g:
+            return self.need_ref().year + self.w.relative_years[g["ry"]], True
+        return None, False
+
+    def interval(self, mention: Mention) -> Interval:
+        if mention.expression == "vague":
+            return Interval(None, None, None, note="too vague to place on the calendar")
+        if mention.expression == "plan_period":
+            first = self.w.plan_periods[mention.groups["plan"]]
+            return Interval(date(first, 1, 1), date(first + 4, 12, 31), "year")
+        if mention.expression == "anchored_duration":
+            return self.duration(mention.groups)
+        start = self.point(mention.groups)
+        if mention.end_groups is not None:
+            end = self.point(mention.end_groups)
+            if end.end < start.start and not any(k in mention.end_groups for k in _YEAR_KEYS):
+                end = self.point({**mention.end_groups, "y": str(end.end.year + 1)})
+            if end.end < start.start:
+                raise ValueError("range ends before it starts")
+            grain = min(start.granularity, end.granularity, key=_GRAIN_ORDER.__getitem__)
+            return Interval(start.start, end.end, grain, start.relative or end.relative)
+        if mention.since:
+            ref = self.need_ref()
+            if start.start > ref:
+                raise ValueError("since a date after the reference")
+            return Interval(start.start, ref, start.granularity, True)
+        return start
+
+    def duration(self, g: dict[str, str]) -> Interval:
+        """五年来, 过去五年, 未来五年: anchored at the reference date (ANNOTATION §2)."""
+        ref, n = self.need_ref(), self.number(g["n"])
+        unit = self.w.duration_units[g["unit"]]
+        direction = self.w.anchors_before.get(g.get("ab", "")) or self.w.anchors_after[g["aa"]]
+        sign = -1 if direction == "past" else 1
+        if unit == "year":
+            y = ref.year + sign * n
+            other, grain = (date(y, 1, 1) if sign < 0 else date(y, 12, 31)), "year"
+        elif unit == "month":
+            y, m = _shift_month(ref.year, ref.month, sign * n)
+            other, grain = (date(y, m, 1) if sign < 0 else _last_day(y, m)), "month"
+        else:
+            other, grain = ref + timedelta(days=sign * n * (7 if unit == "week" else 1)), "day"
+        return Interval(min(ref, other), max(ref, other), grain, True)
+
+    def point(self, g: dict[str, str]) -> Interval:
+        """A year, month, day, part of a year, week, decade or holiday."""
+        if "rd" in g:
+            day = self.need_ref() + timedelta(days=self.w.relative_days[g["rd"]])
+            return Interval(day, day, "day", True)
+        if "wk" in g or "wd" in g:
+            return self.week(g)
+        if "dec" in g or "cent" in g or "rc" in g:
+            return self.decade(g)
+        if "hol" in g:
+            return self.holiday(g)
+        year, relative = self.year(g)
+        if "rm" in g:
+            ref = self.need_ref()
+            year, month = _shift_month(ref.year, ref.month, self.w.relative_months[g["rm"]])
+            return self.month_or_day(year, month, g.get("d"), True)
+        if "m" in g:
+            month = self.number(g["m"])
+            day = self.number(g["d"]) if "d" in g else None
+            if year is None:  # the most recent such date not after the reference
+                ref = self.need_ref()
+                year = ref.year if (month, day or 1) <= (ref.month, ref.day) else ref.year - 1
+                relative = True
+            return self.month_or_day(year, month, g.get("d"), relative)
+        if "d" in g:  # a day alone: this month's, or last month's if still to come
+            ref, day = self.need_ref(), self.number(g["d"])
+            y, m = (ref.year, ref.month) if day <= ref.day else _shift_month(ref.year, ref.month, -1)
+            return Interval(date(y, m, day), date(y, m, day), "day", True)
+        if year is None:
+            year, relative = self.need_ref().year, True
+        if "yp" in g:
+            first, last = self.w.year_parts[g["yp"]]
+        elif "q" in g:
+            q = self.number(g["q"])
+            first, last = 3 * q - 2, 3 * q
+        elif "fq" in g or "fm" in g:
+            first, last = 1, 3 * self.number(g["fq"]) if "fq" in g else self.number(g["fm"])
+        else:
+            return Interval(date(year, 1, 1), date(year, 12, 31), "year", relative)
+        return Interval(date(year, first, 1), _last_day(year, last), "month", relative)
+
+    def month_or_day(self, year: int, month: int, day_text: str | None, relative: bool) -> Interval:
+        if day_text is None:
+            return Interval(date(year, month, 1), _last_day(year, month), "month", relative)
+        day = date(year, month, self.number(day_text))
+        return Interval(day, day, "day", relative)
+
+    def week(self, g: dict[str, str]) -> Interval:
+        """Weeks run Monday to Sunday; a weekday alone is that day of the reference's week."""
+        ref = self.need_ref()
+        weeks = self.w.relative_weeks.get(g.get("wk", ""), 0)
+        monday = ref - timedelta(days=ref.weekday()) + timedelta(weeks=weeks)
+        if "wd" in g:
+            day = monday + timedelta(days=self.w.weekdays[g["wd"]])
+            return Interval(day, day, "day", True)
+        return Interval(monday, monday + timedelta(days=6), "day", True)
+
+    def decade(self, g: dict[str, str]) -> Interval:
+        """上世纪90年代, 20世纪80年代, 九十年代 (the latest not after the reference), 18世纪."""
+        relative = False
+        if "cent" in g:
+            base = (self.number(g["cent"]) - 1) * 100
+        elif "rc" in g:
+            base, relative = (self.need_ref().year // 100 + self.w.relative_centuries[g["rc"]]) * 100, True
+        else:
+            base = None
+        if "dec" not in g:
+            return Interval(date(base, 1, 1), date(base + 99, 12, 31), "year", relative)
+        dec = self.number(g["dec"])
+        if base is None:
+            ref = self.need_ref()
+            base, relative = ref.year // 100 * 100, True
+            if base + dec > ref.year:
+                base -= 100
+        return Interval(date(base + dec, 1, 1), date(base + dec + 9, 12, 31), "year", relative)
+
+    def holiday(self, g: dict[str, str]) -> Interval:
+        """A fixed-day holiday is a day (as 5月1日 would be); others, or with 期间 etc., are vague."""
+        entry = next(h for p, h in self.g.holidays if p.fullmatch(g["hol"]))
+        if entry.month is None or "hp" in g:
+            return Interval(None, None, None, note="a holiday season, too vague to place on the calendar")
+        return self.point({**{k: v for k, v in g.items() if k in _YEAR_KEYS},
+                           "m": str(entry.month), "d": str(entry.day)})
+
+
+# --- the reference date --------------------------------------------------------------------------
+
+#: how far into the text a full date counts as the dateline
+_DATELINE_WINDOW = 200
+
+
+def infer_reference(mentions: list[Mention], grammar: Grammar) -> tuple[date | None, str | None]:
+    """The best estimate of the publication date from absolute mentions only, and why."""
+    absolute = Resolver(grammar, None)
+    full, years = [], Counter()
+    month_days: list[Mention] = Field(default_factory=list)
+    for m in mentions:
+        if m.expression != "point" or m.since or m.end_groups:
+            continue
+        if "m" in m.groups and "d" in m.groups and not any(k in m.groups for k in _YEAR_KEYS):
+            month_days.append(m)
+        try:
+            iv = absolute.interval(m)
+        except (Unresolvable, ValueError):
+            continue
+        if iv.start and iv.granularity == "day" and not iv.relative:
+            full.append((m.start, iv.start))
+        elif iv.start and not iv.relative and "y" in m.groups:
+            years[iv.start.year] += 1
+    dateline = [d for pos, d in full if pos < _DATELINE_WINDOW]
+    if dateline:
+        return dateline[0], f"the dateline's date {dateline[0]}"
+    if full:
+        latest = max(d for _, d in full)
+        return latest, f"the latest full date in the text, {latest}"
+    if years:
+        year = max(years, key=lambda y: (years[y], y))
+        for m in month_days:
+            try:
+                day = date(year, absolute.number(m.groups["m"]), absolute.number(m.groups["d"]))
+            except ValueError:
+                continue
+            return day, f"the year the text mostly speaks of ({year}) with its first month and day"
+        return date(year, 12, 31), f"the year the text mostly speaks of ({year}); day unknown, end of year"
+    return None, None
+
+
+# --- the component -------------------------------------------------------------------------------
+
+_NO_REFERENCE = "relative to a reference date: none was given and none could be inferred from the text"
 
 
 @component("dates")
 def find_dates(doc: Doc, rules: Rules) -> None:
-    """Nothing yet."""
+    """Find every calendar reference of the view and resolve it against the reference date."""
+    grammar = rules.memo("dates.grammar", lambda: _compile(rules))
+    mentions = _combine(doc.view, _match(doc.view, grammar, doc.warnings), grammar)
+    if doc.reference_date is None:
+        ref, why = infer_reference(mentions, grammar)
+        if ref is not None:
+            doc.reference_date, doc.reference_date_source = ref, "inferred"
+            doc.warnings.append(("dates.reference", f"no reference date given; inferred {ref} from {why}"))
+    resolver = Resolver(grammar, doc.reference_date)
+    for mention in mentions:
+        try:
+            iv = resolver.interval(mention)
+        except Unresolvable:
+            iv = Interval(None, None, None, relative=True, note=_NO_REFERENCE)
+        except (ValueError, KeyError):
+            continue  # 2月30日, a range that ends before it starts: not a date
+        vague = iv.start is None and iv.note != _NO_REFERENCE
+        doc.candidates.append(Candidate("dates", mention.start, mention.end, {
+            "start_date": iv.start,
+            "end_date": iv.end,
+            "granularity": iv.granularity,
+            "relative": iv.relative,
+            "expression": "vague" if vague else mention.expression,
+            "note": iv.note,
+        }, mention.rule_id))
