@@ -196,7 +196,7 @@ class Unresolvable(Exception):
 # --- pass 1: match -------------------------------------------------------------------------------
 
 def _match(view: str, grammar: Grammar, warnings: list) -> list[Mention]:
-    found: list[tuple[int, int, int, Mention]] = Field(default_factory=list)
+    found: list[tuple[int, int, int, Mention]] = []
     for order, (rule, pattern) in enumerate(grammar.rules):
         for m in pattern.finditer(view, warnings):
             if m.end() > m.start():
@@ -222,7 +222,7 @@ _YEAR_KEYS = ("y", "yy", "ry")
 
 def _combine(view: str, mentions: list[Mention], grammar: Grammar) -> list[Mention]:
     """Join ranges (A 至 B) and since expressions (自 A 以来)."""
-    out: list[Mention] = Field(default_factory=list)
+    out: list[Mention] = []
     i = 0
     while i < len(mentions):
         cur = mentions[i]
@@ -426,7 +426,7 @@ def infer_reference(mentions: list[Mention], grammar: Grammar) -> tuple[date | N
     """The best estimate of the publication date from absolute mentions only, and why."""
     absolute = Resolver(grammar, None)
     full, years = [], Counter()
-    month_days: list[Mention] = Field(default_factory=list)
+    month_days: list[Mention] = []
     for m in mentions:
         if m.expression != "point" or m.since or m.end_groups:
             continue
