@@ -53,6 +53,8 @@ class DateWords(RuleFile):
     anchors_after: dict[str, Literal["past", "future"]] = Field(default_factory=dict)
     duration_units: dict[str, Literal["year", "month", "week", "day"]] = Field(default_factory=dict)
     relative_centuries: dict[str, int] = Field(default_factory=dict)
+    relative_quarters: dict[str, int] = Field(default_factory=dict)
+    eras: dict[str, int] = Field(default_factory=dict)
 
 
 class GrammarRule(BaseModel):
@@ -139,6 +141,8 @@ def _compile(rules: Rules) -> Grammar:
         "ANCHOR_AFTER": alternation(list(words.anchors_after)),
         "DUR_UNIT": alternation(list(words.duration_units)),
         "REL_CENTURY": alternation(list(words.relative_centuries)),
+        "REL_QUARTER": alternation(list(words.relative_quarters)),
+        "ERA": alternation(list(words.eras)),
         "NOT_A_YEAR_AFTER": alternation(gram.not_a_year_after),
         "HOLIDAY": "|".join(f"(?:{h.pattern})" for h in gram.holidays),
         "HOLIDAY_SUFFIX": alternation(gram.holiday_suffixes),
@@ -217,7 +221,7 @@ def _match(view: str, grammar: Grammar, warnings: list) -> list[Mention]:
 
 # --- pass 2: combine -----------------------------------------------------------------------------
 
-_YEAR_KEYS = ("y", "yy", "ry")
+_YEAR_KEYS = ("y", "yy", "ry", "era", "ey")
 
 
 def _combine(view: str, mentions: list[Mention], grammar: Grammar) -> list[Mention]:
@@ -228,8 +232,7 @@ def _combine(view: str, mentions: list[Mention], grammar: Grammar) -> list[Menti
         cur = mentions[i]
         nxt = mentions[i + 1] if i + 1 < len(mentions) else None
         if (nxt and cur.expression == nxt.expression == "point" and cur.end_groups is None
-                and grammar.range_gap.fullmatch(view, cur.end, nxt.start)
-                and not ({"rd", "wk", "wd", "rm"} & (cur.groups.keys() | nxt.groups.keys()))):
+                and grammar.range_gap.fullmatch(view, cur.end, nxt.start)):
             end_groups = dict(nxt.groups)
             if not any(k in end_groups for k in _YEAR_KEYS):  # 2017年8月11日至8月22日
                 end_groups.update({k: v for k, v in cur.groups.items() if k in _YEAR_KEYS})
@@ -283,10 +286,12 @@ class Resolver:
         """The year the groups state (relative or not), or None."""
         if "y" in g:
             return self.number(g["y"]), False
-        if "yy" in g:
-            yy = self.number(g["yy"])
-            pivot = (self.ref.year + 10) % 100 if self.ref else 50
-            return (2000 + yy if yy <= pivot else 1900 + yy), self.ref is not None
+        if "era" in g:
+            return self.w.eras[g["era"]] + (0 if g["ey"] == "元" else self.number(g["ey"]) - 1), False
+        if "yy" in g:  # the century that puts the year at most ten years after the reference
+            yy, latest = self.number(g["yy"]), (self.ref.year if self.ref else 2040) + 10
+            year = latest // 100 * 100 + yy
+            return (year - 100 if year > latest else year), self.ref is not None
         if "ry" in g:
             return self.need_ref().year + self.w.relative_years[g["ry"]], True
         return None, False
@@ -338,6 +343,11 @@ class Resolver:
             return Interval(day, day, "day", True)
         if "wk" in g or "wd" in g:
             return self.week(g)
+        if "rq" in g:
+            ref = self.need_ref()
+            quarter_start = (ref.month - 1) // 3 * 3 + 1
+            year, month = _shift_month(ref.year, quarter_start, 3 * self.w.relative_quarters[g["rq"]])
+            return Interval(date(year, month, 1), _last_day(year, month + 2), "month", True)
         if "dec" in g or "cent" in g or "rc" in g:
             return self.decade(g)
         if "hol" in g:
@@ -346,15 +356,12 @@ class Resolver:
         if "rm" in g:
             ref = self.need_ref()
             year, month = _shift_month(ref.year, ref.month, self.w.relative_months[g["rm"]])
-            return self.month_or_day(year, month, g.get("d"), True)
+            return self.month_or_day(year, month, g, True)
         if "m" in g:
             month = self.number(g["m"])
-            day = self.number(g["d"]) if "d" in g else None
             if year is None:  # the most recent such date not after the reference
-                ref = self.need_ref()
-                year = ref.year if (month, day or 1) <= (ref.month, ref.day) else ref.year - 1
-                relative = True
-            return self.month_or_day(year, month, g.get("d"), relative)
+                return self.most_recent(month, g)
+            return self.month_or_day(year, month, g, relative)
         if "d" in g:  # a day alone: this month's, or last month's if still to come
             ref, day = self.need_ref(), self.number(g["d"])
             y, m = (ref.year, ref.month) if day <= ref.day else _shift_month(ref.year, ref.month, -1)
@@ -368,15 +375,38 @@ class Resolver:
             first, last = 3 * q - 2, 3 * q
         elif "fq" in g or "fm" in g:
             first, last = 1, 3 * self.number(g["fq"]) if "fq" in g else self.number(g["fm"])
+        elif "lm" in g:
+            first, last = 13 - self.number(g["lm"]), 12
+        elif "wn" in g:
+            return self.nth_week(year, 1, g["wn"], relative)
         else:
             return Interval(date(year, 1, 1), date(year, 12, 31), "year", relative)
         return Interval(date(year, first, 1), _last_day(year, last), "month", relative)
 
-    def month_or_day(self, year: int, month: int, day_text: str | None, relative: bool) -> Interval:
-        if day_text is None:
+    def most_recent(self, month: int, g: dict[str, str]) -> Interval:
+        """A month or day written without a year: the latest one not after the reference (2月29日
+        goes back to the last leap year)."""
+        ref = self.need_ref()
+        day = self.number(g["d"]) if "d" in g else 1
+        year = ref.year if (month, day) <= (ref.month, ref.day) else ref.year - 1
+        for candidate in range(year, year - 8, -1):
+            if day <= calendar.monthrange(candidate, month)[1]:
+                return self.month_or_day(candidate, month, g, True)
+        raise ValueError(f"no month {month} has a day {day}")
+
+    def month_or_day(self, year: int, month: int, g: dict[str, str], relative: bool) -> Interval:
+        if "wn" in g:
+            return self.nth_week(year, month, g["wn"], relative)
+        if "d" not in g:
             return Interval(date(year, month, 1), _last_day(year, month), "month", relative)
-        day = date(year, month, self.number(day_text))
+        day = date(year, month, self.number(g["d"]))
         return Interval(day, day, "day", relative)
+
+    def nth_week(self, year: int, month: int, nth: str, relative: bool) -> Interval:
+        """The N-th week of a month or year: the week that starts on its N-th Monday."""
+        first = date(year, month, 1)
+        monday = first + timedelta(days=(7 - first.weekday()) % 7, weeks=self.number(nth) - 1)
+        return Interval(monday, monday + timedelta(days=6), "day", relative)
 
     def week(self, g: dict[str, str]) -> Interval:
         """Weeks run Monday to Sunday; a weekday alone is that day of the reference's week."""
