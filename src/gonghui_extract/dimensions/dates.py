@@ -251,6 +251,8 @@ def _combine(view: str, mentions: list[Mention], grammar: Grammar) -> list[Menti
                 cur = Mention(start, suffix.end(), cur.rule_id, "since", cur.groups, since=True)
         out.append(cur)
         i += 1
+        while i < len(mentions) and mentions[i].start < cur.end:  # 至今 taken into 2018年至今
+            i += 1
     return out
 
 
@@ -288,10 +290,9 @@ class Resolver:
             return self.number(g["y"]), False
         if "era" in g:
             return self.w.eras[g["era"]] + (0 if g["ey"] == "元" else self.number(g["ey"]) - 1), False
-        if "yy" in g:  # the century that puts the year at most ten years after the reference
-            yy, latest = self.number(g["yy"]), (self.ref.year if self.ref else 2040) + 10
-            year = latest // 100 * 100 + yy
-            return (year - 100 if year > latest else year), self.ref is not None
+        if "yy" in g:  # 20yy unless that is over ten years after the reference (98年 → 1998)
+            yy, latest = self.number(g["yy"]), (self.ref.year + 10 if self.ref else 2049)
+            return (2000 + yy if 2000 + yy <= latest else 1900 + yy), self.ref is not None
         if "ry" in g:
             return self.need_ref().year + self.w.relative_years[g["ry"]], True
         return None, False
