@@ -181,6 +181,7 @@ class Mention:
     groups: dict[str, str]
     end_groups: dict[str, str] | None = None  # the second date of a range
     since: bool = False
+    note: str = ""  # the rule's note, said of a vague record
 
 
 @dataclass
@@ -206,7 +207,7 @@ def _match(view: str, grammar: Grammar, warnings: list) -> list[Mention]:
             if m.end() > m.start():
                 groups = {k: v for k, v in m.groupdict().items() if v is not None}
                 found.append((m.start(), m.end(), order, Mention(m.start(), m.end(), rule.id, rule.expression,
-                                                                  groups)))
+                                                                  groups, note=rule.note)))
     blocked = [(m.start(), m.end()) for p in grammar.exclusions for m in p.finditer(view, warnings)]
     found.sort(key=lambda t: (-(t[1] - t[0]), t[2], t[0]))
     taken = bytearray(len(view))
@@ -299,7 +300,7 @@ class Resolver:
 
     def interval(self, mention: Mention) -> Interval:
         if mention.expression == "vague":
-            return Interval(None, None, None, note="too vague to place on the calendar")
+            return Interval(None, None, None, note=mention.note or "too vague to place on the calendar")
         if mention.expression == "plan_period":
             first = self.w.plan_periods[mention.groups["plan"]]
             return Interval(date(first, 1, 1), date(first + 4, 12, 31), "year")
