@@ -326,6 +326,8 @@ class Resolver:
         """五年来, 过去五年, 未来五年: anchored at the reference date (ANNOTATION §2)."""
         ref, n = self.need_ref(), self.number(g["n"])
         unit = self.w.duration_units[g["unit"]]
+        if unit == "year" and "half" in g:  # 三年半以来: counted in months
+            unit, n = "month", 12 * n + 6
         direction = self.w.anchors_before.get(g.get("ab", "")) or self.w.anchors_after[g["aa"]]
         sign = -1 if direction == "past" else 1
         if unit == "year":
