@@ -90,6 +90,7 @@ class DateGrammar(RuleFile):
     range_connectors: list[str] = Field(default_factory=list)
     since_prefixes: list[str] = Field(default_factory=list)
     since_suffixes: list[str] = Field(default_factory=list)
+    weekday_after_day: str = ""
     exclusions: list[Exclusion] = Field(default_factory=list)
 
 
@@ -107,6 +108,7 @@ class Grammar:
     range_gap: regex.Pattern
     since_prefix: regex.Pattern
     since_suffix: regex.Pattern
+    weekday_gap: regex.Pattern
     numbers: NumberParser
 
 
@@ -166,6 +168,7 @@ def _compile(rules: Rules) -> Grammar:
         range_gap=regex.compile(f"{space}(?:{alternation(gram.range_connectors)}){space}"),
         since_prefix=regex.compile(f"(?:{alternation(gram.since_prefixes)})$"),
         since_suffix=regex.compile(f"(?:{alternation(gram.since_suffixes)})"),
+        weekday_gap=SafePattern.compile("weekday_after_day", gram.weekday_after_day, origin).compiled,
         numbers=NumberParser(rules.get(NumeralTables)),
     )
 
@@ -250,8 +253,13 @@ def _combine(view: str, mentions: list[Mention], grammar: Grammar) -> list[Menti
                 prefix = grammar.since_prefix.search(view, max(0, cur.start - 4), cur.start)
                 start = prefix.start() if prefix else cur.start
                 cur = Mention(start, suffix.end(), cur.rule_id, "since", cur.groups, since=True)
-        out.append(cur)
         i += 1
+        weekday = mentions[i] if i < len(mentions) else None
+        if (weekday and weekday.groups.keys() == {"wd"} and {"d", "rd"} & cur.groups.keys()
+                and grammar.weekday_gap.fullmatch(view, cur.end, weekday.start)):
+            closing = regex.match(r"[ \t]*[)）]", view[weekday.end:])
+            cur.end = weekday.end + (closing.end() if closing else 0)
+        out.append(cur)
         while i < len(mentions) and mentions[i].start < cur.end:  # 至今 taken into 2018年至今
             i += 1
     return out
@@ -324,9 +332,9 @@ class Resolver:
 
     def duration(self, g: dict[str, str]) -> Interval:
         """五年来, 过去五年, 未来五年: anchored at the reference date (ANNOTATION §2)."""
-        ref, n = self.need_ref(), self.number(g["n"])
+        ref, n = self.need_ref(), self.number(g["n"]) if "n" in g else 0
         unit = self.w.duration_units[g["unit"]]
-        if unit == "year" and "half" in g:  # 三年半以来: counted in months
+        if unit == "year" and "half" in g:  # 三年半以来, 半年来: counted in months
             unit, n = "month", 12 * n + 6
         direction = self.w.anchors_before.get(g.get("ab", "")) or self.w.anchors_after[g["aa"]]
         sign = -1 if direction == "past" else 1
@@ -444,7 +452,7 @@ class Resolver:
     def holiday(self, g: dict[str, str]) -> Interval:
         """A fixed-day holiday is a day (as 5月1日 would be); others, or with 期间 etc., are vague."""
         entry = next(h for p, h in self.g.holidays if p.fullmatch(g["hol"]))
-        if entry.month is None or "hp" in g:
+        if entry.month is None or "hp" in g or "hol2" in g:
             return Interval(None, None, None, note="a holiday season, too vague to place on the calendar")
         return self.point({**{k: v for k, v in g.items() if k in _YEAR_KEYS},
                            "m": str(entry.month), "d": str(entry.day)})
