@@ -60,6 +60,8 @@ class DateWords(RuleFile):
 class GrammarRule(BaseModel):
     id: str
     pattern: str
+    #: what every match contains; when given, the pattern runs only near its hits (speed)
+    trigger: str | None = None
     expression: Literal["point", "anchored_duration", "plan_period", "vague"] = "point"
     note: str = ""
 
@@ -102,7 +104,7 @@ class Grammar:
     """The compiled grammar: patterns plus the tables the resolver reads."""
 
     words: DateWords
-    rules: list[tuple[GrammarRule, SafePattern]]
+    rules: list[tuple[GrammarRule, SafePattern, SafePattern | None]]
     exclusions: list[SafePattern]
     holidays: list[tuple[regex.Pattern, Holiday]]
     range_gap: regex.Pattern
@@ -153,11 +155,12 @@ def _compile(rules: Rules) -> Grammar:
         **gram.macros,
     }
 
-    def compile_rule(rule: GrammarRule | Exclusion) -> SafePattern:
-        return SafePattern.compile(rule.id, _expand(rule.pattern, macros, origin), origin)
+    def compile_pattern(rule_id: str, pattern: str) -> SafePattern:
+        return SafePattern.compile(rule_id, _expand(pattern, macros, origin), origin)
 
-    compiled = [(r, compile_rule(r)) for r in gram.rules]
-    exclusions = [compile_rule(e) for e in gram.exclusions]
+    compiled = [(r, compile_pattern(r.id, r.pattern), r.trigger and compile_pattern(r.id, r.trigger))
+                for r in gram.rules]
+    exclusions = [compile_pattern(e.id, e.pattern) for e in gram.exclusions]
     holidays = [(SafePattern.compile("holiday", h.pattern, origin).compiled, h) for h in gram.holidays]
     space = r"[ \t\u3000]*"
     return Grammar(
@@ -203,10 +206,30 @@ class Unresolvable(Exception):
 
 # --- pass 1: match -------------------------------------------------------------------------------
 
+#: how far from a trigger's hit a match of its rule may reach
+_TRIGGER_REACH = 24
+
+
+def _windows(view: str, trigger: SafePattern | None, warnings: list) -> list[tuple[int, int]]:
+    """The stretches of the view a rule runs on: all of it, or the merged surroundings of its trigger."""
+    if trigger is None:
+        return [(0, len(view))]
+    windows: list[tuple[int, int]] = []
+    for hit in trigger.finditer(view, warnings):
+        start, end = max(0, hit.start() - _TRIGGER_REACH), min(len(view), hit.end() + _TRIGGER_REACH)
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    return windows
+
+
 def _match(view: str, grammar: Grammar, warnings: list) -> list[Mention]:
     found: list[tuple[int, int, int, Mention]] = []
-    for order, (rule, pattern) in enumerate(grammar.rules):
-        for m in pattern.finditer(view, warnings):
+    for order, (rule, pattern, trigger) in enumerate(grammar.rules):
+        matches = (m for start, end in _windows(view, trigger, warnings)
+                   for m in pattern.finditer(view, warnings, start, end))
+        for m in matches:
             if m.end() > m.start():
                 groups = {k: v for k, v in m.groupdict().items() if v is not None}
                 found.append((m.start(), m.end(), order, Mention(m.start(), m.end(), rule.id, rule.expression,
