@@ -270,7 +270,7 @@ def _combine(view: str, mentions: list[Mention], grammar: Grammar) -> list[Menti
                 start_groups.update({k: v for k, v in nxt.groups.items() if k in _YEAR_KEYS})
             cur = Mention(cur.start, nxt.end, cur.rule_id, "range", start_groups, end_groups)
             i += 1
-        if cur.expression in ("point", "range"):
+        if cur.expression in ("point", "range", "plan_period"):
             suffix = grammar.since_suffix.match(view, cur.end)
             if suffix:
                 prefix = grammar.since_prefix.search(view, max(0, cur.start - 4), cur.start)
@@ -332,9 +332,10 @@ class Resolver:
     def interval(self, mention: Mention) -> Interval:
         if mention.expression == "vague":
             return Interval(None, None, None, note=mention.note or "too vague to place on the calendar")
-        if mention.expression == "plan_period":
+        if "plan" in mention.groups:
             first = self.w.plan_periods[mention.groups["plan"]]
-            return Interval(date(first, 1, 1), date(first + 4, 12, 31), "year")
+            plan = Interval(date(first, 1, 1), date(first + 4, 12, 31), "year")
+            return self.since(plan) if mention.since else plan
         if mention.expression == "anchored_duration":
             return self.duration(mention.groups)
         start = self.point(mention.groups)
@@ -346,12 +347,14 @@ class Resolver:
                 raise ValueError("range ends before it starts")
             grain = min(start.granularity, end.granularity, key=_GRAIN_ORDER.__getitem__)
             return Interval(start.start, end.end, grain, start.relative or end.relative)
-        if mention.since:
-            ref = self.need_ref()
-            if start.start > ref:
-                raise ValueError("since a date after the reference")
-            return Interval(start.start, ref, start.granularity, True)
-        return start
+        return self.since(start) if mention.since else start
+
+    def since(self, start: Interval) -> Interval:
+        """X以来: from the start of X to the reference date, at X's granularity."""
+        ref = self.need_ref()
+        if start.start > ref:
+            raise ValueError("since a date after the reference")
+        return Interval(start.start, ref, start.granularity, True)
 
     def duration(self, g: dict[str, str]) -> Interval:
         """五年来, 过去五年, 未来五年: anchored at the reference date (ANNOTATION §2)."""
