@@ -477,8 +477,9 @@ class Resolver:
 
     def holiday(self, g: dict[str, str]) -> Interval:
         """A fixed-day holiday is a day (as 5月1日 would be); others, or with 期间 etc., are vague."""
-        entry = next(h for p, h in self.g.holidays if p.fullmatch(g["hol"]))
-        if entry.month is None or "hp" in g or "hol2" in g:
+        name, after = g["hol"], g["hol"] + g.get("hp", "")  # a holiday's lookahead may see its suffix
+        entry = next((h for p, h in self.g.holidays if (m := p.match(after)) and m.end() == len(name)), None)
+        if entry is None or entry.month is None or "hp" in g or "hol2" in g:
             return Interval(None, None, None, note="a holiday season, too vague to place on the calendar")
         return self.point({**{k: v for k, v in g.items() if k in _YEAR_KEYS},
                            "m": str(entry.month), "d": str(entry.day)})
