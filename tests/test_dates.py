@@ -81,6 +81,20 @@ def test_reference_inferred_from_the_year_spoken_of_and_the_dateline_day() -> No
     assert ("3月29日", "2024-03-29", "2024-03-29") in _dates(text)
 
 
+def test_reference_year_skips_years_stated_as_plans() -> None:
+    text = ("本报讯 12月6日，市总工会召开全委会议，总结2023年工作，部署2024年任务。"
+            "会议要求，2024年要以“工会服务年”为抓手，到2025年底实现建会率90%。")
+    doc = gonghui_extract.extract(text)
+    assert doc.reference_date == date(2023, 12, 6)
+
+
+def test_reference_year_alone_gives_31_december() -> None:
+    text = "2022年，全市新建工会200家。五年来，会员不断增加。"
+    doc = gonghui_extract.extract(text)
+    assert doc.reference_date == date(2022, 12, 31) and doc.reference_date_source == "inferred"
+    assert ("五年来", "2017-01-01", "2022-12-31") in _dates(text)
+
+
 def test_a_given_reference_is_never_replaced_by_an_inferred_one() -> None:
     doc = gonghui_extract.extract("2018年2月5日，今年", reference_date="2023-11-15")
     assert doc.reference_date == date(2023, 11, 15) and doc.reference_date_source == "given"

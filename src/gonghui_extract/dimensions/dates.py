@@ -18,7 +18,6 @@ Three passes over the view, all driven by rules/dates/:
 from __future__ import annotations
 
 import calendar
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
@@ -72,6 +71,12 @@ class Holiday(BaseModel):
     day: int | None = None
 
 
+class ReferenceRules(BaseModel):
+    dateline_window: int = 200
+    future_before: list[str] = Field(default_factory=list)
+    future_after: list[str] = Field(default_factory=list)
+
+
 class Exclusion(BaseModel):
     id: str
     pattern: str
@@ -94,6 +99,7 @@ class DateGrammar(RuleFile):
     since_suffixes: list[str] = Field(default_factory=list)
     weekday_after_day: str = ""
     exclusions: list[Exclusion] = Field(default_factory=list)
+    reference: ReferenceRules = Field(default_factory=ReferenceRules)
 
 
 _MACRO = regex.compile(r"\{([A-Z_]+)\}")
@@ -111,6 +117,9 @@ class Grammar:
     since_prefix: regex.Pattern
     since_suffix: regex.Pattern
     weekday_gap: regex.Pattern
+    future_before: regex.Pattern
+    future_after: regex.Pattern
+    dateline_window: int
     numbers: NumberParser
 
 
@@ -172,6 +181,9 @@ def _compile(rules: Rules) -> Grammar:
         since_prefix=regex.compile(f"(?:{alternation(gram.since_prefixes)})$"),
         since_suffix=regex.compile(f"(?:{alternation(gram.since_suffixes)})"),
         weekday_gap=SafePattern.compile("weekday_after_day", gram.weekday_after_day, origin).compiled,
+        future_before=regex.compile(f"(?:{alternation(gram.reference.future_before)})$"),
+        future_after=regex.compile(f"(?:{alternation(gram.reference.future_after)})"),
+        dateline_window=gram.reference.dateline_window,
         numbers=NumberParser(rules.get(NumeralTables)),
     )
 
@@ -487,43 +499,42 @@ class Resolver:
 
 # --- the reference date --------------------------------------------------------------------------
 
-#: how far into the text a full date counts as the dateline
-_DATELINE_WINDOW = 200
-
-
-def infer_reference(mentions: list[Mention], grammar: Grammar) -> tuple[date | None, str | None]:
+def infer_reference(view: str, mentions: list[Mention], grammar: Grammar) -> tuple[date | None, str | None]:
     """The best estimate of the publication date from absolute mentions only, and why."""
     absolute = Resolver(grammar, None)
-    full, years = [], Counter()
+    full: list[tuple[int, date]] = []
+    years: list[int] = []
     month_days: list[Mention] = []
     for m in mentions:
-        if m.expression != "point" or m.since or m.end_groups:
+        if m.end_groups or ("y" not in m.groups and "d" not in m.groups):
             continue
         if "m" in m.groups and "d" in m.groups and not any(k in m.groups for k in _YEAR_KEYS):
             month_days.append(m)
         try:
-            iv = absolute.interval(m)
-        except (Unresolvable, ValueError):
+            iv = absolute.point(m.groups)
+        except (Unresolvable, ValueError, KeyError):
             continue
-        if iv.start and iv.granularity == "day" and not iv.relative:
+        if iv.granularity == "day" and not iv.relative and not m.since:
             full.append((m.start, iv.start))
-        elif iv.start and not iv.relative and "y" in m.groups:
-            years[iv.start.year] += 1
-    dateline = [d for pos, d in full if pos < _DATELINE_WINDOW]
+        elif iv.start and not iv.relative and "y" in m.groups and not (
+                grammar.future_before.search(view, max(0, m.start - 4), m.start)
+                or grammar.future_after.match(view, m.end)):
+            years.append(iv.start.year)
+    dateline = [d for pos, d in full if pos < grammar.dateline_window]
     if dateline:
         return dateline[0], f"the dateline's date {dateline[0]}"
     if full:
         latest = max(d for _, d in full)
         return latest, f"the latest full date in the text, {latest}"
     if years:
-        year = max(years, key=lambda y: (years[y], y))
+        year = max(years)
         for m in month_days:
             try:
                 day = date(year, absolute.number(m.groups["m"]), absolute.number(m.groups["d"]))
             except ValueError:
                 continue
-            return day, f"the year the text mostly speaks of ({year}) with its first month and day"
-        return date(year, 12, 31), f"the year the text mostly speaks of ({year}); day unknown, end of year"
+            return day, f"the latest year stated for past events ({year}) with the first month and day"
+        return date(year, 12, 31), f"the latest year stated for past events ({year}); day unknown"
     return None, None
 
 
@@ -538,7 +549,7 @@ def find_dates(doc: Doc, rules: Rules) -> None:
     grammar = rules.memo("dates.grammar", lambda: _compile(rules))
     mentions = _combine(doc.view, _match(doc.view, grammar, doc.warnings), grammar)
     if doc.reference_date is None:
-        ref, why = infer_reference(mentions, grammar)
+        ref, why = infer_reference(doc.view, mentions, grammar)
         if ref is not None:
             doc.reference_date, doc.reference_date_source = ref, "inferred"
             doc.warnings.append(("dates.reference", f"no reference date given; inferred {ref} from {why}"))
