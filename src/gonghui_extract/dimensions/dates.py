@@ -236,6 +236,10 @@ def _windows(view: str, trigger: SafePattern | None, warnings: list) -> list[tup
     return windows
 
 
+#: the suffix of a group that gives the end of a range (m_end)
+_END = "_end"
+
+
 def _match(view: str, grammar: Grammar, warnings: list) -> list[Mention]:
     found: list[tuple[int, int, int, Mention]] = []
     for order, (rule, pattern, trigger) in enumerate(grammar.rules):
@@ -244,8 +248,13 @@ def _match(view: str, grammar: Grammar, warnings: list) -> list[Mention]:
         for m in matches:
             if m.end() > m.start():
                 groups = {k: v for k, v in m.groupdict().items() if v is not None}
-                found.append((m.start(), m.end(), order, Mention(m.start(), m.end(), rule.id, rule.expression,
-                                                                  groups, note=rule.note)))
+                ends = {k.removesuffix(_END): v for k, v in groups.items() if k.endswith(_END)}
+                if ends:  # one rule found a whole range: its end is the start with the _end groups
+                    groups = {k: v for k, v in groups.items() if not k.endswith(_END)}
+                    mention = Mention(m.start(), m.end(), rule.id, "range", groups, {**groups, **ends})
+                else:
+                    mention = Mention(m.start(), m.end(), rule.id, rule.expression, groups, note=rule.note)
+                found.append((m.start(), m.end(), order, mention))
     blocked = [(m.start(), m.end()) for p in grammar.exclusions for m in p.finditer(view, warnings)]
     found.sort(key=lambda t: (-(t[1] - t[0]), t[2], t[0]))
     taken = bytearray(len(view))
