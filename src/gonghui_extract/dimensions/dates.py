@@ -90,6 +90,7 @@ class DateGrammar(RuleFile):
     macros: dict[str, str] = Field(default_factory=dict)
     rules: list[GrammarRule] = Field(default_factory=list)
     not_a_year_after: list[str] = Field(default_factory=list)
+    not_a_year_before: list[str] = Field(default_factory=list)
     vague: list[str] = Field(default_factory=list)
     seasons: list[str] = Field(default_factory=list)
     holidays: list[Holiday] = Field(default_factory=list)
@@ -157,6 +158,7 @@ def _compile(rules: Rules) -> Grammar:
         "REL_QUARTER": alternation(list(words.relative_quarters)),
         "ERA": alternation(list(words.eras)),
         "NOT_A_YEAR_AFTER": alternation(gram.not_a_year_after),
+        "NOT_A_YEAR_BEFORE": alternation(gram.not_a_year_before),
         "HOLIDAY": "|".join(f"(?:{h.pattern})" for h in gram.holidays),
         "HOLIDAY_SUFFIX": alternation(gram.holiday_suffixes),
         "SEASON": alternation(gram.seasons),
