@@ -10,15 +10,15 @@ Three passes over the view, all driven by rules/dates/:
    以来/至今 after it becomes a "since" interval ending at the reference date.
 3. *resolve*: every mention becomes (start_date, end_date, granularity)
    against the reference date.  When the caller gave none, one is inferred
-   from the text (a dateline or the latest full date, else the year the text
-   mostly speaks of); when none can be inferred, relative mentions keep null
-   dates and a note.  The wall clock is never read.
+   from the text (a dateline or the latest full date, else the latest year the
+   text states for past events); when none can be inferred, relative mentions
+   keep null dates and a note.  The wall clock is never read.
 """
 
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
@@ -31,7 +31,6 @@ from ..patterns import SafePattern, alternation
 from ..pipeline import component
 from ..rules import RuleFile, Rules, RulesError, rule_file
 
-Granularity = Literal["year", "month", "day"]
 _GRAIN_ORDER = {"day": 0, "month": 1, "year": 2}
 
 
@@ -99,6 +98,7 @@ class DateGrammar(RuleFile):
     since_prefixes: list[str] = Field(default_factory=list)
     since_suffixes: list[str] = Field(default_factory=list)
     weekday_after_day: str = ""
+    weekday_closing: str = ""
     exclusions: list[Exclusion] = Field(default_factory=list)
     reference: ReferenceRules = Field(default_factory=ReferenceRules)
 
@@ -118,6 +118,7 @@ class Grammar:
     since_prefix: regex.Pattern
     since_suffix: regex.Pattern
     weekday_gap: regex.Pattern
+    weekday_closing: regex.Pattern
     future_before: regex.Pattern
     future_after: regex.Pattern
     dateline_window: int
@@ -173,7 +174,7 @@ def _compile(rules: Rules) -> Grammar:
                 for r in gram.rules]
     exclusions = [compile_pattern(e.id, e.pattern) for e in gram.exclusions]
     holidays = [(SafePattern.compile("holiday", h.pattern, origin).compiled, h) for h in gram.holidays]
-    space = r"[ \t\u3000]*"
+    space = _expand("{SP}", macros, origin)
     return Grammar(
         words=words,
         rules=compiled,
@@ -183,6 +184,7 @@ def _compile(rules: Rules) -> Grammar:
         since_prefix=regex.compile(f"(?:{alternation(gram.since_prefixes)})$"),
         since_suffix=regex.compile(f"(?:{alternation(gram.since_suffixes)})"),
         weekday_gap=SafePattern.compile("weekday_after_day", gram.weekday_after_day, origin).compiled,
+        weekday_closing=SafePattern.compile("weekday_closing", gram.weekday_closing, origin).compiled,
         future_before=regex.compile(f"(?:{alternation(gram.reference.future_before)})$"),
         future_after=regex.compile(f"(?:{alternation(gram.reference.future_after)})"),
         dateline_window=gram.reference.dateline_window,
@@ -211,7 +213,6 @@ class Interval:
     granularity: str | None
     relative: bool = False
     note: str | None = None
-    extra: dict = field(default_factory=dict)
 
 
 class Unresolvable(Exception):
@@ -303,8 +304,8 @@ def _combine(view: str, mentions: list[Mention], grammar: Grammar) -> list[Menti
         weekday = mentions[i] if i < len(mentions) else None
         if (weekday and weekday.groups.keys() == {"wd"} and {"d", "rd"} & cur.groups.keys()
                 and grammar.weekday_gap.fullmatch(view, cur.end, weekday.start)):
-            closing = regex.match(r"[ \t]*[)）]", view[weekday.end:])
-            cur.end = weekday.end + (closing.end() if closing else 0)
+            closing = grammar.weekday_closing.match(view, weekday.end)
+            cur.end = closing.end() if closing else weekday.end
         out.append(cur)
         while i < len(mentions) and mentions[i].start < cur.end:  # 至今 taken into 2018年至今
             i += 1
