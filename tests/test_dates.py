@@ -146,6 +146,23 @@ def test_bare_numbers_outside_the_year_range_are_never_dates(n: int) -> None:
     assert _dates(f"热线{n}，编号{n}号。", "2023-11-15") == []
 
 
+PIECES = ["2023年", "二〇二三年", "5月", "十二月", "29日", "至", "—", "、", "今年", "去年", "上半年",
+          "一季度", "五年来", "近三年", "未来五年", "以来", "至今", "自", "“十四五”", "春节", "元旦", "期间",
+          "星期三", "（", "）", "底", "初", "农历", "正月", "每年", "连续", "8年", "523.4", "万元", "号",
+          "的", "，", "。", "２０２４", "年度", "半年", "来", "上周", "世纪", "90年代", " ", "\n"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=12), st.sampled_from([None, "2023-11-15", "2000-02-29"]))
+def test_any_mix_of_date_words_gives_valid_records(pieces: list[str], reference: str | None) -> None:
+    """Odd input never raises, every record's text is its source span and its interval is ordered."""
+    text = "".join(pieces)
+    for d in gonghui_extract.extract(text, reference_date=reference).dates:
+        assert text[d.start:d.end] == d.text and d.start < d.end
+        assert (d.start_date is None) == (d.end_date is None)
+        assert d.start_date is None or d.start_date <= d.end_date
+
+
 # --- metric periods --------------------------------------------------------------------------------------
 
 def _doc_with_metric(text: str, metric_text: str, reference: str = "2023-11-15"):

@@ -365,6 +365,8 @@ class Resolver:
         start = self.point(mention.groups)
         if mention.end_groups is not None:
             end = self.point(mention.end_groups)
+            if start.start is None or end.end is None:  # 春节至元宵节: a vague end makes a vague range
+                return Interval(None, None, None, note=start.note or end.note)
             if end.end < start.start and not any(k in mention.end_groups for k in _YEAR_KEYS):
                 end = self.point({**mention.end_groups, "y": str(end.end.year + 1)})
             if end.end < start.start:
@@ -375,6 +377,8 @@ class Resolver:
 
     def since(self, start: Interval) -> Interval:
         """X以来: from the start of X to the reference date, at X's granularity."""
+        if start.start is None:  # 春节以来: since a vague time is vague
+            return start
         ref = self.need_ref()
         if start.start > ref:
             raise ValueError("since a date after the reference")
