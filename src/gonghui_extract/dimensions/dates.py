@@ -428,9 +428,13 @@ class Resolver:
             if year is None:  # the most recent such date not after the reference
                 return self.most_recent(month, g)
             return self.month_or_day(year, month, g, relative)
-        if "d" in g:  # a day alone: this month's, or last month's if still to come
+        if "d" in g:  # a day alone: the most recent month that has it, not after the reference
             ref, day = self.need_ref(), self.number(g["d"])
-            y, m = (ref.year, ref.month) if day <= ref.day else _shift_month(ref.year, ref.month, -1)
+            back = 0 if day <= ref.day else 1
+            y, m = _shift_month(ref.year, ref.month, -back)
+            while day > calendar.monthrange(y, m)[1] and back < 3:  # 31日 skips 30-day months
+                back += 1
+                y, m = _shift_month(ref.year, ref.month, -back)
             return Interval(date(y, m, day), date(y, m, day), "day", True)
         if year is None:
             year, relative = self.need_ref().year, True
