@@ -97,8 +97,8 @@ class DateGrammar(RuleFile):
     range_connectors: list[str] = Field(default_factory=list)
     since_prefixes: list[str] = Field(default_factory=list)
     since_suffixes: list[str] = Field(default_factory=list)
-    weekday_after_day: str = ""
-    weekday_closing: str = ""
+    label_after_day: str = ""
+    label_closing: str = ""
     exclusions: list[Exclusion] = Field(default_factory=list)
     reference: ReferenceRules = Field(default_factory=ReferenceRules)
 
@@ -117,8 +117,8 @@ class Grammar:
     range_gap: regex.Pattern
     since_prefix: regex.Pattern
     since_suffix: regex.Pattern
-    weekday_gap: regex.Pattern
-    weekday_closing: regex.Pattern
+    label_gap: regex.Pattern
+    label_closing: regex.Pattern
     future_before: regex.Pattern
     future_after: regex.Pattern
     dateline_window: int
@@ -184,8 +184,8 @@ def _compile(rules: Rules) -> Grammar:
         since_prefix=regex.compile(f"(?:{alternation(gram.since_prefixes)})$"),
         since_suffix=SafePattern.compile("since_suffixes", "|".join(f"(?:{x})" for x in gram.since_suffixes),
                                          origin).compiled,
-        weekday_gap=SafePattern.compile("weekday_after_day", gram.weekday_after_day, origin).compiled,
-        weekday_closing=SafePattern.compile("weekday_closing", gram.weekday_closing, origin).compiled,
+        label_gap=SafePattern.compile("label_after_day", gram.label_after_day, origin).compiled,
+        label_closing=SafePattern.compile("label_closing", gram.label_closing, origin).compiled,
         future_before=regex.compile(f"(?:{alternation(gram.reference.future_before)})$"),
         future_after=regex.compile(f"(?:{alternation(gram.reference.future_after)})"),
         dateline_window=gram.reference.dateline_window,
@@ -302,11 +302,11 @@ def _combine(view: str, mentions: list[Mention], grammar: Grammar) -> list[Menti
                 start = prefix.start() if prefix else cur.start
                 cur = Mention(start, suffix.end(), cur.rule_id, "since", cur.groups, since=True)
         i += 1
-        weekday = mentions[i] if i < len(mentions) else None
-        if (weekday and weekday.groups.keys() == {"wd"} and {"d", "rd"} & cur.groups.keys()
-                and grammar.weekday_gap.fullmatch(view, cur.end, weekday.start)):
-            closing = grammar.weekday_closing.match(view, weekday.end)
-            cur.end = closing.end() if closing else weekday.end
+        label = mentions[i] if i < len(mentions) else None
+        if (label and label.groups.keys() in ({"wd"}, {"hol"}) and {"d", "rd"} & cur.groups.keys()
+                and grammar.label_gap.fullmatch(view, cur.end, label.start)):  # 11月15日（星期三）
+            closing = grammar.label_closing.match(view, label.end)
+            cur.end = closing.end() if closing else label.end
         out.append(cur)
         while i < len(mentions) and mentions[i].start < cur.end:  # 至今 taken into 2018年至今
             i += 1
