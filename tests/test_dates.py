@@ -45,6 +45,27 @@ def test_relative_dates_follow_the_given_reference_not_the_clock(reference: str)
     assert got["3月29日"] == (march29, march29)
 
 
+class _NoClock(date):
+    """A date class whose clock raises: any read of today's date fails the test."""
+
+    @classmethod
+    def today(cls):
+        raise AssertionError("the wall clock was read")
+
+    @classmethod
+    def fromtimestamp(cls, *args):
+        raise AssertionError("the wall clock was read")
+
+
+def test_the_clock_is_never_read(monkeypatch) -> None:
+    from gonghui_extract.dimensions import dates as dates_module
+
+    monkeypatch.setattr(dates_module, "date", _NoClock)
+    for reference in ("2023-11-15", None):
+        doc = gonghui_extract.extract(RELATIVE + "。2018年2月5日，近年来", reference_date=reference)
+        assert doc.dates
+
+
 def test_without_reference_relative_dates_stay_null_with_a_note() -> None:
     doc = gonghui_extract.extract(RELATIVE)
     assert doc.reference_date is None and doc.reference_date_source == "none"
