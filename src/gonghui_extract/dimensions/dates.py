@@ -90,6 +90,7 @@ class DateGrammar(RuleFile):
     rules: list[GrammarRule] = Field(default_factory=list)
     not_a_year_after: list[str] = Field(default_factory=list)
     not_a_year_before: list[str] = Field(default_factory=list)
+    not_a_day_before: list[str] = Field(default_factory=list)
     vague: list[str] = Field(default_factory=list)
     seasons: list[str] = Field(default_factory=list)
     holidays: list[Holiday] = Field(default_factory=list)
@@ -160,6 +161,7 @@ def _compile(rules: Rules) -> Grammar:
         "ERA": alternation(list(words.eras)),
         "NOT_A_YEAR_AFTER": alternation(gram.not_a_year_after),
         "NOT_A_YEAR_BEFORE": alternation(gram.not_a_year_before),
+        "NOT_A_DAY_BEFORE": alternation(gram.not_a_day_before),
         "HOLIDAY": "|".join(f"(?:{h.pattern})" for h in gram.holidays),
         "HOLIDAY_SUFFIX": alternation(gram.holiday_suffixes),
         "SEASON": alternation(gram.seasons),
