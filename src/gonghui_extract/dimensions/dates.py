@@ -53,6 +53,7 @@ class DateWords(RuleFile):
     relative_centuries: dict[str, int] = Field(default_factory=dict)
     relative_quarters: dict[str, int] = Field(default_factory=dict)
     eras: dict[str, int] = Field(default_factory=dict)
+    first_year_words: list[str] = Field(default_factory=list)
 
 
 class GrammarRule(BaseModel):
@@ -140,32 +141,33 @@ def _expand(pattern: str, macros: dict[str, str], origin: str, seen: tuple[str, 
     return _MACRO.sub(sub, pattern)
 
 
+#: macros that are word lists of words.yaml / grammar.yaml (literal words, longest first)
+_WORD_MACROS = {
+    "REL_YEAR": "relative_years", "REL_MONTH": "relative_months", "REL_DAY": "relative_days",
+    "REL_WEEK": "relative_weeks", "REL_QUARTER": "relative_quarters", "REL_CENTURY": "relative_centuries",
+    "WEEKDAY": "weekdays", "YEAR_PART": "year_parts", "YEAR_EDGE": "year_edges", "MONTH_PART": "month_parts",
+    "PLAN": "plan_periods", "ANCHOR_BEFORE": "anchors_before", "ANCHOR_AFTER": "anchors_after",
+    "DUR_UNIT": "duration_units", "ERA": "eras", "FIRST_YEAR": "first_year_words",
+}
+_GRAMMAR_WORD_MACROS = {
+    "NOT_A_YEAR_AFTER": "not_a_year_after", "NOT_A_YEAR_BEFORE": "not_a_year_before",
+    "NOT_A_DAY_BEFORE": "not_a_day_before", "HOLIDAY_SUFFIX": "holiday_suffixes", "SEASON": "seasons",
+}
+
+
+def _either(fragments: list[str]) -> str:
+    """An alternation of regex fragments, each kept whole."""
+    return "|".join(f"(?:{f})" for f in fragments)
+
+
 def _compile(rules: Rules) -> Grammar:
     words, gram = rules.get(DateWords), rules.get(DateGrammar)
     origin = "dates/grammar.yaml"
     macros = {
-        "REL_YEAR": alternation(list(words.relative_years)),
-        "REL_MONTH": alternation(list(words.relative_months)),
-        "REL_DAY": alternation(list(words.relative_days)),
-        "REL_WEEK": alternation(list(words.relative_weeks)),
-        "WEEKDAY": alternation(list(words.weekdays)),
-        "YEAR_PART": alternation(list(words.year_parts)),
-        "YEAR_EDGE": alternation(words.year_edges),
-        "MONTH_PART": alternation(words.month_parts),
-        "PLAN": alternation(list(words.plan_periods)),
-        "ANCHOR_BEFORE": alternation(list(words.anchors_before)),
-        "ANCHOR_AFTER": alternation(list(words.anchors_after)),
-        "DUR_UNIT": alternation(list(words.duration_units)),
-        "REL_CENTURY": alternation(list(words.relative_centuries)),
-        "REL_QUARTER": alternation(list(words.relative_quarters)),
-        "ERA": alternation(list(words.eras)),
-        "NOT_A_YEAR_AFTER": alternation(gram.not_a_year_after),
-        "NOT_A_YEAR_BEFORE": alternation(gram.not_a_year_before),
-        "NOT_A_DAY_BEFORE": alternation(gram.not_a_day_before),
-        "HOLIDAY": "|".join(f"(?:{h.pattern})" for h in gram.holidays),
-        "HOLIDAY_SUFFIX": alternation(gram.holiday_suffixes),
-        "SEASON": alternation(gram.seasons),
-        "VAGUE": "|".join(f"(?:{v})" for v in gram.vague),
+        **{name: alternation(list(getattr(words, table))) for name, table in _WORD_MACROS.items()},
+        **{name: alternation(getattr(gram, table)) for name, table in _GRAMMAR_WORD_MACROS.items()},
+        "HOLIDAY": _either([h.pattern for h in gram.holidays]),
+        "VAGUE": _either(gram.vague),
         **gram.macros,
     }
 
@@ -184,8 +186,7 @@ def _compile(rules: Rules) -> Grammar:
         holidays=holidays,
         range_gap=regex.compile(f"{space}(?:{alternation(gram.range_connectors)}){space}"),
         since_prefix=regex.compile(f"(?:{alternation(gram.since_prefixes)})$"),
-        since_suffix=SafePattern.compile("since_suffixes", "|".join(f"(?:{x})" for x in gram.since_suffixes),
-                                         origin).compiled,
+        since_suffix=SafePattern.compile("since_suffixes", _either(gram.since_suffixes), origin).compiled,
         label_gap=SafePattern.compile("label_after_day", gram.label_after_day, origin).compiled,
         label_closing=SafePattern.compile("label_closing", gram.label_closing, origin).compiled,
         future_before=regex.compile(f"(?:{alternation(gram.reference.future_before)})$"),
@@ -348,7 +349,8 @@ class Resolver:
         if "y" in g:
             return self.number(g["y"]), False
         if "era" in g:
-            return self.w.eras[g["era"]] + (0 if g["ey"] == "元" else self.number(g["ey"]) - 1), False
+            nth = 1 if g["ey"] in self.w.first_year_words else self.number(g["ey"])
+            return self.w.eras[g["era"]] + nth - 1, False
         if "yy" in g:  # 20yy unless that is over ten years after the reference (98年 → 1998)
             yy, latest = self.number(g["yy"]), (self.ref.year + 10 if self.ref else 2049)
             return (2000 + yy if 2000 + yy <= latest else 1900 + yy), self.ref is not None
