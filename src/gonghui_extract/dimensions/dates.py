@@ -155,6 +155,13 @@ _GRAMMAR_WORD_MACROS = {
 }
 
 
+def _words(words: list[str]) -> str:
+    """Literal words, longest first, the one-character ones as a class (compiles much faster)."""
+    singles = "".join(sorted({w for w in words if len(w) == 1}))
+    parts = [alternation([w for w in words if len(w) > 1]), f"[{regex.escape(singles)}]" if singles else ""]
+    return "|".join(p for p in parts if p)
+
+
 def _either(fragments: list[str]) -> str:
     """An alternation of regex fragments, each kept whole."""
     return "|".join(f"(?:{f})" for f in fragments)
@@ -164,8 +171,8 @@ def _compile(rules: Rules) -> Grammar:
     words, gram = rules.get(DateWords), rules.get(DateGrammar)
     origin = "dates/grammar.yaml"
     macros = {
-        **{name: alternation(list(getattr(words, table))) for name, table in _WORD_MACROS.items()},
-        **{name: alternation(getattr(gram, table)) for name, table in _GRAMMAR_WORD_MACROS.items()},
+        **{name: _words(list(getattr(words, table))) for name, table in _WORD_MACROS.items()},
+        **{name: _words(getattr(gram, table)) for name, table in _GRAMMAR_WORD_MACROS.items()},
         "HOLIDAY": _either([h.pattern for h in gram.holidays]),
         "VAGUE": _either(gram.vague),
         **gram.macros,
