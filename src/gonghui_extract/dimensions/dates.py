@@ -155,16 +155,20 @@ _GRAMMAR_WORD_MACROS = {
 }
 
 
+#: what an empty word table matches: nothing (not the empty string)
+_NOTHING = "(?!)"
+
+
 def _words(words: list[str]) -> str:
     """Literal words, longest first, the one-character ones as a class (compiles much faster)."""
     singles = "".join(sorted({w for w in words if len(w) == 1}))
     parts = [alternation([w for w in words if len(w) > 1]), f"[{regex.escape(singles)}]" if singles else ""]
-    return "|".join(p for p in parts if p)
+    return "|".join(p for p in parts if p) or _NOTHING
 
 
 def _either(fragments: list[str]) -> str:
     """An alternation of regex fragments, each kept whole."""
-    return "|".join(f"(?:{f})" for f in fragments)
+    return "|".join(f"(?:{f})" for f in fragments) or _NOTHING
 
 
 def _compile(rules: Rules) -> Grammar:
@@ -191,13 +195,13 @@ def _compile(rules: Rules) -> Grammar:
         rules=compiled,
         exclusions=exclusions,
         holidays=holidays,
-        range_gap=regex.compile(f"{space}(?:{alternation(gram.range_connectors)}){space}"),
-        since_prefix=regex.compile(f"(?:{alternation(gram.since_prefixes)})$"),
+        range_gap=regex.compile(f"{space}(?:{_words(gram.range_connectors)}){space}"),
+        since_prefix=regex.compile(f"(?:{_words(gram.since_prefixes)})$"),
         since_suffix=SafePattern.compile("since_suffixes", _either(gram.since_suffixes), origin).compiled,
         label_gap=SafePattern.compile("label_after_day", gram.label_after_day, origin).compiled,
         label_closing=SafePattern.compile("label_closing", gram.label_closing, origin).compiled,
-        future_before=regex.compile(f"(?:{alternation(gram.reference.future_before)})$"),
-        future_after=regex.compile(f"(?:{alternation(gram.reference.future_after)})"),
+        future_before=regex.compile(f"(?:{_words(gram.reference.future_before)})$"),
+        future_after=regex.compile(f"(?:{_words(gram.reference.future_after)})"),
         dateline_window=gram.reference.dateline_window,
         numbers=NumberParser(rules.get(NumeralTables)),
     )
