@@ -26,6 +26,7 @@ _COMPONENT_MODULES = (
     "gonghui_extract.segment",
     "gonghui_extract.dimensions.dates",
     "gonghui_extract.dimensions.metrics",
+    "gonghui_extract.dimensions.periods",
     "gonghui_extract.dimensions.organisations",
 )
 
