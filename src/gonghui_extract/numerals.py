@@ -41,7 +41,8 @@ class NumeralTables(RuleFile):
         """Regex of a Chinese numeral run (digits, units, magnitudes, 点)."""
         chars = [*self.digits, *self.small_units, *self.magnitudes, *self.tens_words]
         points = [p for p in self.decimal_points if not p.isascii()]
-        return f"(?:[{regex.escape(''.join(chars))}]+(?:(?:{alternation(points)})[{regex.escape(''.join(self.digits))}]+)?)"
+        digits = regex.escape("".join(self.digits))
+        return f"(?:[{regex.escape(''.join(chars))}]+(?:(?:{alternation(points)})[{digits}]+)?)"
 
     @cached_property
     def magnitude_chars(self) -> str:

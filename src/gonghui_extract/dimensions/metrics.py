@@ -1,12 +1,433 @@
-"""The metrics dimension (to be built)."""
+"""The metrics dimension: optional qualifier + number + magnitude + unit, with what it counts.
+
+One regex, built once from rules/numerals.yaml and rules/metrics/*.yaml, finds every
+quantity and range in the view (a range is one match, so 260元至500元 is one metric).
+Each match is then read: its value through the shared NumberParser, its unit from
+units.yaml (or, with no counting word, from the clause: money words, people nouns),
+its qualifier from qualifiers.yaml.  Matches whose number overlaps a negative of
+negatives.yaml or a date the dates component claimed are dropped.  The indicator is
+cut from the clause by the word lists of indicators.yaml.
+"""
 
 from __future__ import annotations
 
-from ..doc import Doc
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+import regex
+from pydantic import BaseModel, model_validator
+
+from ..doc import Candidate, Doc
+from ..numerals import NumberParser, NumeralTables
+from ..patterns import SafePattern, alternation
 from ..pipeline import component
-from ..rules import Rules
+from ..rules import RuleFile, Rules, rule_file
+
+Qualifier = Literal["exact", "over", "under", "approx"]
+
+
+class UnitRule(BaseModel):
+    """Counting words that give one unit (`unit` omitted: the surface as written)."""
+
+    id: str
+    surfaces: list[str]
+    unit: str | None = None
+    money: bool = False
+    not_before: str | None = None
+    note: str = ""
+
+
+@rule_file("metrics/units.yaml")
+class UnitRules(RuleFile):
+    """Units, money markers and the clues that give a bare number its unit."""
+
+    units: list[UnitRule] = []
+    money_prefixes: list[str] = []
+    money_tail: str = ""
+    money_context: list[str] = []
+    money_multipliers: list[str] = []
+    people_nouns: list[str] = []
+    people_window: int = 10
+
+
+class QualifierRule(BaseModel):
+    """Words that make a quantity exact, over, under or approximate, by where they stand."""
+
+    id: str
+    qualifier: Qualifier
+    before: list[str] = []
+    after: list[str] = []
+    inside: list[str] = []
+    detached: list[str] = []
+    max_gap: int = 6
+    not_after: str | None = None
+
+
+@rule_file("metrics/qualifiers.yaml")
+class QualifierRules(RuleFile):
+    """Qualifier words, range separators and inclusive marks."""
+
+    qualifiers: list[QualifierRule] = []
+    range_separators: list[str] = []
+    inclusive_marks: list[str] = []
+
+
+class NegativeRule(BaseModel):
+    """Where a number is not a metric: a regex (with {number}, {numeral}, {unit}) or literal words."""
+
+    id: str
+    pattern: str | None = None
+    words: list[str] = []
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> NegativeRule:
+        if (self.pattern is None) == (not self.words):
+            raise ValueError("give either `pattern` or `words`")
+        return self
+
+
+@rule_file("metrics/negatives.yaml")
+class NegativeRules(RuleFile):
+    negatives: list[NegativeRule] = []
+
+
+@rule_file("metrics/indicators.yaml")
+class IndicatorRules(RuleFile):
+    """Word lists that cut the indicator out of a metric's clause."""
+
+    clause_breaks: str = r"[，,；;。！？!?：:\n…]"
+    lead_boundaries: list[str] = []
+    lead_words: list[str] = []
+    trail_words: list[str] = []
+    after_boundaries: list[str] = []
+    after_skip: str = ""
+    after_max: int = 14
+
+
+@dataclass(frozen=True)
+class _Quantity:
+    """One side of a match, read: value (and the upper end of 三五百), magnitude, unit rule."""
+
+    value: float
+    value_max: float | None
+    raw: str
+    magnitude: float
+    unit: UnitRule | None
+    unit_text: str
+    qualifiers: tuple[str, ...]
+
+
+class MetricMatcher:
+    """Everything the metrics component derives from the rules, compiled once per Rules."""
+
+    def __init__(self, rules: Rules):
+        self.numerals = rules.get(NumeralTables)
+        self.parser = NumberParser(self.numerals)
+        self.units = rules.get(UnitRules)
+        self.quals = rules.get(QualifierRules)
+        self.ind = rules.get(IndicatorRules)
+        t = self.numerals
+        numeral_chars = [*t.digits, *t.small_units, *t.tens_words, *t.magnitudes]
+        self.numeral_class = regex.escape("".join(numeral_chars))
+        self.mag_chars = "".join(t.magnitudes)
+        self.by_surface: dict[str, list[UnitRule]] = {}
+        for rule in self.units.units:
+            for surface in rule.surfaces:
+                self.by_surface.setdefault(surface, []).append(rule)
+        self.guards = {r.id: SafePattern.compile(r.id, r.not_before, "metrics/units.yaml")
+                       for r in self.units.units if r.not_before}
+        self.qualifier_of: dict[tuple[str, str], str] = {}
+        for q in self.quals.qualifiers:
+            for place in ("before", "after", "inside"):
+                for word in getattr(q, place):
+                    self.qualifier_of.setdefault((place, word), q.qualifier)
+        self.number = self._number_pattern()
+        self.pattern = SafePattern.compile("metrics.quantity", self._quantity_pattern(), "metrics/*.yaml")
+        self.negatives = [self._negative(r) for r in rules.get(NegativeRules).negatives]
+        self.clause_break = SafePattern.compile("indicators.clause_breaks", self.ind.clause_breaks,
+                                                "metrics/indicators.yaml")
+        self.after_skip = SafePattern.compile("indicators.after_skip", self.ind.after_skip or "^",
+                                              "metrics/indicators.yaml")
+        self.after_cut = SafePattern.compile("indicators.after_boundaries", "|".join(filter(None, [
+            alternation(self.ind.after_boundaries), r"\d", f"[{self.numeral_class}]{{2}}"])),
+            "metrics/indicators.yaml")
+        self.money_context = regex.compile(alternation(self.units.money_context) or "(?!)")
+
+    def _number_pattern(self) -> str:
+        t = self.numerals
+        arabic = r"(?<![\d.])(?:\d{1,3}(?:[,，]\d{3})+|\d+)(?:\.\d+)?(?!\d)"
+        placeholders = [a for a in t.approximate_digits if len(a) == 1]
+        lead_approx = [a for a in placeholders if a not in ("多", "余", "餘")]
+        units = regex.escape("".join(t.small_units))
+        cjk = (f"(?:[{regex.escape(''.join(lead_approx))}](?=[{units}]))?"
+               f"[{self.numeral_class}{regex.escape(''.join(a for a in lead_approx if a in ('几', '幾')))}]+"
+               f"(?:(?:{alternation([p for p in t.decimal_points if not p.isascii()])})"
+               f"[{regex.escape(''.join(t.digits))}]+)?")
+        return f"(?:{arabic}|{cjk})"
+
+    def _quantity_pattern(self) -> str:
+        """RANGE | SINGLE; a range's second side and a single quantity share group names."""
+        t = self.numerals
+        units = self.units
+        inside = [w for q in self.quals.qualifiers for w in q.inside]
+        latin = alternation(units.money_multipliers + [k for k in t.multipliers if k.isascii()])
+        magnitude = (f"(?:[{regex.escape(self.mag_chars)}]|(?<=\\d)[百千]"
+                     f"|(?<=\\d)(?:{latin})(?![A-Za-z]))" if latin else f"[{regex.escape(self.mag_chars)}]")
+        digit = f"[\\d{regex.escape(''.join(t.digits))}]"
+        tail = units.money_tail.replace("{digit}", digit)
+        money_ends = "".join(sorted({s[-1] for r in units.units if r.money for s in r.surfaces}))
+        before = []
+        for q in self.quals.qualifiers:
+            if q.before:
+                guard = f"(?<!{q.not_after})" if q.not_after else ""
+                before.append(f"{guard}(?:{alternation(q.before)})")
+        percent = alternation(t.percent_prefixes)
+
+        def side(s: str) -> str:
+            return (f"(?P<cur{s}>{alternation(units.money_prefixes)})?"
+                    f"(?P<pre{s}>{'|'.join(before)})?"
+                    f"(?P<pct{s}>{percent})?"
+                    f"(?P<num{s}>{self.number})"
+                    f"(?P<in{s}>{alternation(inside)})?"
+                    f"(?P<mag{s}>{magnitude}*)"
+                    f"(?P<inb{s}>{alternation(inside)})?"
+                    f"(?:(?P<unit{s}>{alternation(list(self.by_surface))})"
+                    f"(?P<tail{s}>(?<=[{regex.escape(money_ends)}]){tail})?)?")
+
+        inclusive = f"(?:{alternation(self.quals.inclusive_marks)})?" if self.quals.inclusive_marks else ""
+        after = [w for q in self.quals.qualifiers for w in q.after]
+        post = f"(?P<post>{inclusive}(?P<postword>{alternation(after)}))?"
+        sep = f"{inclusive}(?P<sep>{alternation(self.quals.range_separators)})"
+        return f"(?:{side('1')}{sep}{side('2')}{post}|{side('2')}{post})"
+
+    def _negative(self, rule: NegativeRule) -> SafePattern:
+        if rule.words:
+            source = f"(?<![{self.numeral_class}\\d])(?:{alternation(rule.words)})"
+        else:
+            units = f"(?:{alternation(list(self.by_surface))})"
+            source = (rule.pattern or "").replace("{number}", self.number).replace(
+                "{numeral}", self.numeral_class).replace("{unit}", units)
+        return SafePattern.compile(rule.id, source, "metrics/negatives.yaml")
+
+    # -- reading a match -------------------------------------------------------------------
+
+    def side(self, m: regex.Match, s: str) -> _Quantity | None:
+        """The value, magnitude and unit of one side of a match, or None if it is no number."""
+        num = m.group(f"num{s}")
+        if num is None:
+            return None
+        core = num.rstrip(self.mag_chars) if not num[0].isdigit() else num
+        if not core.strip("".join(self.numerals.approximate_digits)):
+            return None
+        if len(core) == 1 and core in self.numerals.formal_numerals:
+            return None  # 伍 in 队伍, 拾 in 拾金不昧
+        mags = num[len(core):] + (m.group(f"mag{s}") or "")
+        factor = math.prod(self.numerals.magnitudes.get(c) or self.numerals.multipliers.get(c)
+                           or self.numerals.small_units.get(c, 1) for c in mags)
+        low, high = self._core_value(core)
+        if low is None:
+            return None
+        unit_text = m.group(f"unit{s}") or ""
+        unit = (self._unit_rule(unit_text, m.group(f"tail{s}"), m.string, m.end(f"unit{s}"))
+                if unit_text else None)
+        qualifiers = [self.qualifier_of.get((place, m.group(f"{g}{s}")))
+                      for place, g in (("before", "pre"), ("inside", "in"), ("inside", "inb"))
+                      if m.group(f"{g}{s}")]
+        qualifiers += ["over" for ch in core if ("inside", ch) in self.qualifier_of]
+        raw = m.string[m.start(f"num{s}"):max(m.end(f"mag{s}"), m.end(f"inb{s}"))]
+        return _Quantity(low * factor, None if high is None else high * factor, raw, factor, unit,
+                         unit_text, tuple(q for q in qualifiers if q))
+
+    def _core_value(self, core: str) -> tuple[float | None, float | None]:
+        """三五百 → (300, 500): two neighbouring digits before a unit are a range; else one number."""
+        digits = self.numerals.digits
+        if (len(core) >= 3 and core[0] in digits and core[1] in digits
+                and core[2] in self.numerals.small_units and digits[core[1]] == digits[core[0]] + 1 > 1):
+            return self.parser.parse(core[0] + core[2:]), self.parser.parse(core[1:])
+        return self.parser.parse(core), None
+
+    def _unit_rule(self, surface: str, tail: str | None, text: str, end: int) -> UnitRule | None:
+        """The first rule of ``surface`` whose guard allows what follows (a money tail settles it)."""
+        for rule in self.by_surface.get(surface, []):
+            if tail and rule.money:
+                return rule
+            guard = self.guards.get(rule.id)
+            if guard is None or guard.compiled.match(text, end + len(tail or "")) is None:
+                return rule
+        return None
+
+
+def _matcher(rules: Rules) -> MetricMatcher:
+    return rules.memo("metrics.matcher", lambda: MetricMatcher(rules))
 
 
 @component("metrics")
 def find_metrics(doc: Doc, rules: Rules) -> None:
-    """Nothing yet."""
+    """Append a ``metrics`` candidate for every quantity of the view that is a metric."""
+    mm = _matcher(rules)
+    view = doc.view
+    blocked = bytearray(len(view))
+    for negative in mm.negatives:
+        for m in negative.finditer(view, doc.warnings):
+            blocked[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+    for date in doc.of("dates"):
+        blocked[date.start:date.end] = b"\x01" * (date.end - date.start)
+    found: list[Candidate] = []
+    for m in mm.pattern.finditer(view, doc.warnings):
+        cand = _candidate(mm, doc, m, blocked)
+        if cand is not None:
+            found.append(cand)
+    for i, cand in enumerate(found):
+        previous = found[i - 1] if i else None
+        cand.fields["indicator"] = _indicator(mm, doc, cand, previous)
+    doc.candidates.extend(found)
+
+
+def _candidate(mm: MetricMatcher, doc: Doc, m: regex.Match, blocked: bytearray) -> Candidate | None:
+    """Read one match into a candidate, or None when it is no metric."""
+    first, last = mm.side(m, "1"), mm.side(m, "2")
+    if last is None or (m.group("num1") is not None and first is None):
+        return None
+    sides = [s for s in ("1", "2") if m.group(f"num{s}") is not None]
+    if any(blocked[m.start(f"num{s}"):max(m.end(f"mag{s}"), m.end(f"num{s}"))].count(1) for s in sides):
+        return None
+    unit, rule_id = _unit(mm, doc, m, last)
+    if unit is None:
+        return None
+    value, value_max = last.value, last.value_max
+    if first is not None:
+        if first.unit is not None and first.unit.id != (last.unit.id if last.unit else None):
+            return None
+        low = first.value if first.magnitude != 1 or first.unit else first.value * last.magnitude
+        if low >= last.value:
+            return None
+        value, value_max = low, last.value
+    qualifiers = [*(first.qualifiers if first else ()), *last.qualifiers]
+    if m.group("post"):
+        qualifiers.append(mm.qualifier_of.get(("after", m.group("postword"))))
+    qualifiers.append(_detached(mm, doc.view, m.start()))
+    start, end = m.start(), m.end()
+    sentence = doc.sentence_at(start)
+    s_start, s_end = doc.source_span(*sentence)
+    return Candidate("metrics", start, end, {
+        "value": value,
+        "value_max": value_max,
+        "unit": unit,
+        "qualifier": next((q for q in qualifiers if q and q != "exact"), "exact"),
+        "raw_number": last.raw if first is None else f"{first.raw}{m.group('sep')}{last.raw}",
+        "magnitude": last.magnitude,
+        "sentence": doc.text[s_start:s_end].strip(),
+    }, rule_id)
+
+
+def _unit(mm: MetricMatcher, doc: Doc, m: regex.Match, q: _Quantity) -> tuple[str | None, str]:
+    """The unit and the rule that gave it: a counting word, 百分之, a money marker or the clause."""
+    if m.group("pct2"):
+        return "%", "numerals.percent_prefixes"
+    if q.unit is not None:
+        return q.unit.unit or q.unit_text, q.unit.id
+    if q.unit_text:
+        return None, ""
+    if m.group("cur2") or m.group("cur1"):
+        return "元", "units.money_prefixes"
+    num = m.group("num2")
+    if any(ch in mm.numerals.formal_numerals for ch in num):
+        return "元", "numerals.formal_numerals"
+    mags = m.group("mag2") or ""
+    if any(k in mags for k in mm.units.money_multipliers):
+        return "元", "units.money_multipliers"
+    if q.magnitude < 10000:
+        return None, ""
+    clause_start = _clause_start(mm, doc.view, m.start())
+    if mm.money_context.search(doc.view, clause_start, m.start()):
+        return "元", "units.money_context"
+    window = doc.view[m.end():m.end() + mm.units.people_window]
+    head = regex.match(r"\p{Han}+", window)
+    if head and any(head.group().endswith(n) or n in head.group() for n in mm.units.people_nouns):
+        return "人", "units.people_nouns"
+    return None, ""
+
+
+def _clause_start(mm: MetricMatcher, view: str, pos: int) -> int:
+    lookback = max(0, pos - 80)
+    ends = [m.end() for m in mm.clause_break.finditer(view, None, lookback, pos)]
+    return ends[-1] if ends else lookback
+
+
+def _clause_end(mm: MetricMatcher, view: str, pos: int) -> int:
+    m = mm.clause_break.search(view, pos, min(len(view), pos + 80))
+    return m.start() if m else min(len(view), pos + 80)
+
+
+def _detached(mm: MetricMatcher, view: str, pos: int) -> str | None:
+    """A qualifier such as 至少 a few characters before the number, outside the span."""
+    for q in mm.quals.qualifiers:
+        for word in q.detached:
+            gap = view.rfind(word, max(0, pos - q.max_gap - len(word)), pos)
+            if gap >= 0 and not mm.clause_break.search(view, gap, pos):
+                return q.qualifier
+    return None
+
+
+def _indicator(mm: MetricMatcher, doc: Doc, cand: Candidate, previous: Candidate | None) -> str | None:
+    """What the metric counts: a noun right after it, the trimmed phrase before it, a verb after it."""
+    view, ind = doc.view, mm.ind
+    start = _clause_start(mm, view, cand.start)
+    follows_previous = previous is not None and previous.end > start
+    if follows_previous:
+        start = previous.end
+    before = view[start:cand.start]
+    if follows_previous and before[:1] not in ind.lead_words:
+        before = ""  # 90支队伍超1000名职工: 队伍 is what the previous metric counts
+    for date in doc.of("dates"):
+        if start <= date.end <= cand.start:
+            before = view[date.end:cand.start]
+    noun, verb = _after(mm, view, cand.end)
+    chosen = noun or _trim(before, ind) or verb
+    if not chosen and previous is not None and doc.sentence_at(previous.start) == doc.sentence_at(cand.start):
+        return previous.fields.get("indicator")
+    return chosen or None
+
+
+def _trim(text: str, ind: IndicatorRules) -> str:
+    """Cut after the last lead boundary; drop lead words and trail words at the ends."""
+    text = "".join(text.split())
+    cut = max((text.rfind(b) + len(b) for b in ind.lead_boundaries if b in text), default=0)
+    text = text[cut:]
+    lead = sorted(ind.lead_words, key=len, reverse=True)
+    trail = sorted(ind.trail_words, key=len, reverse=True)
+    changed = True
+    while changed and text:
+        changed = False
+        for word in lead:
+            if text.startswith(word) and len(text) > len(word):
+                text, changed = text[len(word):], True
+                break
+        for word in trail:
+            if text.endswith(word):
+                text, changed = text[: -len(word)], True
+                break
+    return text.strip("、，,（(“\"")
+
+
+_PHRASE = regex.compile(r"(?:\([^()]{0,8}\)|（[^（）]{0,8}）|[^\s、，,；;。！？!?：:…])+")
+
+
+def _after(mm: MetricMatcher, view: str, pos: int) -> tuple[str, str]:
+    """(noun, verb) right after the quantity: 1180名渔民加入其中 → 渔民; 约8.4万人次参保 → 参保."""
+    text = view[pos:_clause_end(mm, view, pos)]
+    skip = mm.after_skip.search(text)
+    if skip:
+        text = text[skip.end():]
+    phrase = _PHRASE.match(text)
+    if not phrase:
+        return "", ""
+    text = "".join(ch for ch in phrase.group() if ch not in "“”\"「」『』")[: mm.ind.after_max]
+    cut = mm.after_cut.search(text)
+    if cut is None:
+        return text, ""
+    if cut.start() == 0 and len(cut.group()) > 1 and not cut.group()[0].isdigit():
+        return "", cut.group()
+    return text[: cut.start()], ""
