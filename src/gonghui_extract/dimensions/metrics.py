@@ -223,12 +223,12 @@ class MetricMatcher:
             return None
         if len(core) == 1 and core in self.numerals.formal_numerals:
             return None  # 伍 in 队伍, 拾 in 拾金不昧
-        mags = num[len(core):] + (m.group(f"mag{s}") or "")
-        factor = math.prod(self.numerals.magnitudes.get(c) or self.numerals.multipliers.get(c)
-                           or self.numerals.small_units.get(c, 1) for c in mags)
-        low, high = self._core_value(core)
+        extra = m.group(f"mag{s}") or ""
+        low, high = self._core_value(num)
         if low is None:
             return None
+        scale = self._factor(extra)
+        low, high = low * scale, None if high is None else high * scale
         unit_text = m.group(f"unit{s}") or ""
         unit = (self._unit_rule(unit_text, m.group(f"tail{s}"), m.string, m.end(f"unit{s}"))
                 if unit_text else None)
@@ -236,15 +236,23 @@ class MetricMatcher:
                       for place, g in (("before", "pre"), ("inside", "in"), ("inside", "inb"))
                       if m.group(f"{g}{s}")]
         qualifiers += ["over" for ch in core if ("inside", ch) in self.qualifier_of]
+        tail = m.group(f"tail{s}")
+        if tail and unit_text:  # 123元1角1分, 十块三毛: the parser reads the smaller coins
+            low += self.parser.parse("0" + unit_text[-1] + tail) or 0.0
         raw = m.string[m.start(f"num{s}"):max(m.end(f"mag{s}"), m.end(f"inb{s}"))]
-        return _Quantity(low * factor, None if high is None else high * factor, raw, factor, unit,
-                         unit_text, tuple(q for q in qualifiers if q))
+        magnitude = self._factor(num[len(core):] + extra)
+        return _Quantity(low, high, raw, magnitude, unit, unit_text, tuple(q for q in qualifiers if q))
+
+    def _factor(self, mags: str) -> float:
+        """万亿 → 10¹²; 千 and 百 after Arabic digits, and k/w/M, are magnitudes too."""
+        t = self.numerals
+        return math.prod(t.magnitudes.get(c) or t.multipliers.get(c) or t.small_units.get(c, 1) for c in mags)
 
     def _core_value(self, core: str) -> tuple[float | None, float | None]:
-        """三五百 → (300, 500): two neighbouring digits before a unit are a range; else one number."""
+        """三五百 → (300, 500), 一两 → (1, 2): two rising digits are a rough range; else one number."""
         digits = self.numerals.digits
-        if (len(core) >= 3 and core[0] in digits and core[1] in digits
-                and core[2] in self.numerals.small_units and digits[core[1]] == digits[core[0]] + 1 > 1):
+        if (len(core) >= 2 and core[0] in digits and core[1] in digits and 0 < digits[core[0]] < digits[core[1]]
+                and (len(core) == 2 or core[2] in self.numerals.small_units)):
             return self.parser.parse(core[0] + core[2:]), self.parser.parse(core[1:])
         return self.parser.parse(core), None
 
