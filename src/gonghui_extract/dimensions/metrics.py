@@ -185,15 +185,17 @@ class MetricMatcher:
                 before.append(f"{guard}(?:{alternation(q.before)})")
         percent = alternation(t.percent_prefixes)
 
+        gap = r"[ \t\u3000]*"  # OCR spaces between number and unit (２３５ 件) stay inside the span
+
         def side(s: str) -> str:
             return (f"(?P<cur{s}>{alternation(units.money_prefixes)})?"
                     f"(?P<pre{s}>{'|'.join(before)})?"
                     f"(?P<pct{s}>{percent})?"
                     f"(?P<num{s}>{self.number})"
-                    f"(?P<in{s}>{alternation(inside)})?"
-                    f"(?P<mag{s}>{magnitude}*)"
-                    f"(?P<inb{s}>{alternation(inside)})?"
-                    f"(?:(?P<unit{s}>{alternation(list(self.by_surface))})"
+                    f"(?:{gap}(?P<in{s}>{alternation(inside)}))?"
+                    f"(?P<mag{s}>(?:{gap}{magnitude})*)"
+                    f"(?:{gap}(?P<inb{s}>{alternation(inside)}))?"
+                    f"(?:{gap}(?P<unit{s}>{alternation(list(self.by_surface))})"
                     f"(?P<tail{s}>(?<=[{regex.escape(money_ends)}]){tail})?)?")
 
         inclusive = f"(?:{alternation(self.quals.inclusive_marks)})?" if self.quals.inclusive_marks else ""
@@ -251,7 +253,8 @@ class MetricMatcher:
     def _core_value(self, core: str) -> tuple[float | None, float | None]:
         """三五百 → (300, 500), 一两 → (1, 2): two rising digits are a rough range; else one number."""
         digits = self.numerals.digits
-        if (len(core) >= 2 and core[0] in digits and core[1] in digits and 0 < digits[core[0]] < digits[core[1]]
+        if (len(core) >= 2 and core[0] in digits and core[1] in digits
+                and 0 < digits[core[0]] < digits[core[1]]
                 and (len(core) == 2 or core[2] in self.numerals.small_units)):
             return self.parser.parse(core[0] + core[2:]), self.parser.parse(core[1:])
         return self.parser.parse(core), None
@@ -393,6 +396,9 @@ def _indicator(mm: MetricMatcher, doc: Doc, cand: Candidate, previous: Candidate
         if start <= date.end <= cand.start:
             before = view[date.end:cand.start]
     noun, verb = _after(mm, view, cand.end)
+    if cand.rule_id == "units.people_nouns":  # 63万会员办理了保险 → 会员: end at the people noun
+        ends = [noun.rfind(n) + len(n) for n in mm.units.people_nouns if n in noun]
+        noun = noun[: max(ends)] if ends else noun
     chosen = noun or _trim(before, ind) or verb
     if not chosen and previous is not None and doc.sentence_at(previous.start) == doc.sentence_at(cand.start):
         return previous.fields.get("indicator")
@@ -417,7 +423,10 @@ def _trim(text: str, ind: IndicatorRules) -> str:
             if text.endswith(word):
                 text, changed = text[: -len(word)], True
                 break
-    return text.strip("、，,（(“\"")
+    text = text.strip("、，,（(")
+    if text.count("“") != text.count("”"):  # a quote cut in half by a boundary
+        text = text.replace("“", "").replace("”", "")
+    return text
 
 
 _PHRASE = regex.compile(r"(?:\([^()]{0,8}\)|（[^（）]{0,8}）|[^\s、，,；;。！？!?：:…])+")
