@@ -41,8 +41,13 @@ def records(prediction: Any) -> dict[str, list[dict]]:
                 walk(value)
 
     walk(prediction)
-    return {kind: list({(r.get("start"), r.get("end")): r for r in reversed(items)}.values())[::-1]
-            for kind, items in found.items()}
+    unique: dict[str, list[dict]] = {}
+    for kind, items in found.items():
+        by_span: dict[tuple, dict] = {}
+        for r in items:  # a record listed on the document and on its article counts once
+            by_span.setdefault((r.get("start"), r.get("end")), r)
+        unique[kind] = list(by_span.values())
+    return unique
 
 
 def pair(gold: list[dict], pred: list[dict]) -> list[tuple[int, int]]:
