@@ -102,6 +102,7 @@ class IndicatorRules(RuleFile):
     lead_words: list[str] = []
     trail_words: list[str] = []
     after_boundaries: list[str] = []
+    causative_verbs: list[str] = []
     after_skip: str = ""
     after_max: int = 14
 
@@ -399,7 +400,8 @@ def _indicator(mm: MetricMatcher, doc: Doc, cand: Candidate, previous: Candidate
     if cand.rule_id == "units.people_nouns":  # 63万会员办理了保险 → 会员: end at the people noun
         ends = [noun.rfind(n) + len(n) for n in mm.units.people_nouns if n in noun]
         noun = noun[: max(ends)] if ends else noun
-    chosen = noun or _trim(before, ind) or verb
+    before = _trim(before, ind)
+    chosen = noun or (verb if before in ind.causative_verbs else "") or before or verb
     if not chosen and previous is not None and doc.sentence_at(previous.start) == doc.sentence_at(cand.start):
         return previous.fields.get("indicator")
     return chosen or None
