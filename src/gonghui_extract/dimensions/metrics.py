@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import regex
-from pydantic import BaseModel, model_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from ..doc import Candidate, Doc
 from ..numerals import NumberParser, NumeralTables
@@ -25,9 +25,30 @@ from ..pipeline import component
 from ..rules import RuleFile, Rules, rule_file
 
 Qualifier = Literal["exact", "over", "under", "approx"]
+#: what a negative pattern may name; replaced by real patterns when the matcher is built
+_MACROS = ("{number}", "{numeral}", "{unit}", "{digit}")
 
 
-class UnitRule(BaseModel):
+def _regex(source: str | None) -> str | None:
+    """Check that a rule's regex compiles (macros stood in by a literal) so errors surface at load."""
+    if source is not None:
+        probe = source
+        for macro in _MACROS:
+            probe = probe.replace(macro, "0")
+        try:
+            regex.compile(probe, regex.V1)
+        except regex.error as exc:
+            raise ValueError(f"bad regex {source!r}: {exc}") from exc
+    return source
+
+
+class _Entry(BaseModel):
+    """An entry of a rules list: unknown keys are typos."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class UnitRule(_Entry):
     """Counting words that give one unit (`unit` omitted: the surface as written)."""
 
     id: str
@@ -36,6 +57,8 @@ class UnitRule(BaseModel):
     money: bool = False
     not_before: str | None = None
     note: str = ""
+
+    _check_regex = field_validator("not_before")(_regex)
 
 
 @rule_file("metrics/units.yaml")
@@ -50,8 +73,10 @@ class UnitRules(RuleFile):
     people_nouns: list[str] = []
     people_window: int = 10
 
+    _check_regex = field_validator("money_tail")(_regex)
 
-class QualifierRule(BaseModel):
+
+class QualifierRule(_Entry):
     """Words that make a quantity exact, over, under or approximate, by where they stand."""
 
     id: str
@@ -63,6 +88,8 @@ class QualifierRule(BaseModel):
     max_gap: int = 6
     not_after: str | None = None
 
+    _check_regex = field_validator("not_after")(_regex)
+
 
 @rule_file("metrics/qualifiers.yaml")
 class QualifierRules(RuleFile):
@@ -73,13 +100,15 @@ class QualifierRules(RuleFile):
     inclusive_marks: list[str] = []
 
 
-class NegativeRule(BaseModel):
+class NegativeRule(_Entry):
     """Where a number is not a metric: a regex (with {number}, {numeral}, {unit}) or literal words."""
 
     id: str
     pattern: str | None = None
     words: list[str] = []
     note: str = ""
+
+    _check_regex = field_validator("pattern")(_regex)
 
     @model_validator(mode="after")
     def _one_kind(self) -> NegativeRule:
@@ -105,6 +134,8 @@ class IndicatorRules(RuleFile):
     causative_verbs: list[str] = []
     after_skip: str = ""
     after_max: int = 14
+
+    _check_regex = field_validator("clause_breaks", "after_skip")(_regex)
 
 
 @dataclass(frozen=True)
