@@ -189,14 +189,16 @@ class MetricMatcher:
 
     def _number_pattern(self) -> str:
         t = self.numerals
-        arabic = r"(?<![\d.])(?:\d{1,3}(?:[,，]\d{3})+|\d+)(?:\.\d+)?(?!\d)"
+        # possessive runs: a number is read whole, so no input makes the engine try every split of it
+        arabic = r"(?<![\d.])(?:\d{1,3}(?:[,，]\d{3})++|\d++)(?:\.\d++)?+(?!\d)"
         placeholders = [a for a in t.approximate_digits if len(a) == 1]
         lead_approx = [a for a in placeholders if a not in ("多", "余", "餘")]
         units = regex.escape("".join(t.small_units))
-        cjk = (f"(?:[{regex.escape(''.join(lead_approx))}](?=[{units}]))?"
-               f"[{self.numeral_class}{regex.escape(''.join(a for a in lead_approx if a in ('几', '幾')))}]+"
+        cjk = (f"(?<![{self.numeral_class}])"  # a run is read from its start, never from inside
+               f"(?:[{regex.escape(''.join(lead_approx))}](?=[{units}]))?"
+               f"[{self.numeral_class}{regex.escape(''.join(a for a in lead_approx if a in ('几', '幾')))}]++"
                f"(?:(?:{alternation([p for p in t.decimal_points if not p.isascii()])})"
-               f"[{regex.escape(''.join(t.digits))}]+)?")
+               f"[{regex.escape(''.join(t.digits))}]++)?+")
         return f"(?:{arabic}|{cjk})"
 
     def _quantity_pattern(self) -> str:
@@ -225,7 +227,7 @@ class MetricMatcher:
                     f"(?P<pct{s}>{percent})?"
                     f"(?P<num{s}>{self.number})"
                     f"(?:{gap}(?P<in{s}>{alternation(inside)}))?"
-                    f"(?P<mag{s}>(?:{gap}{magnitude})*)"
+                    f"(?P<mag{s}>(?:{gap}{magnitude})*+)"
                     f"(?:{gap}(?P<inb{s}>{alternation(inside)}))?"
                     f"(?:{gap}(?P<unit{s}>{alternation(list(self.by_surface))})"
                     f"(?P<tail{s}>(?<=[{regex.escape(money_ends)}]){tail})?)?")
