@@ -74,8 +74,9 @@ class NumberParser:
         self.t = tables
 
     def parse(self, text: str) -> float | None:
-        """The number ``text`` writes, or None when it is not one number."""
-        return self._signed(compact(text)) if text else None
+        """The number ``text`` writes, or None when it is not one (finite) number."""
+        value = self._signed(compact(text)) if text else None
+        return value if value is not None and math.isfinite(value) else None
 
     def _signed(self, s: str) -> float | None:
         for neg in self.t.negative_signs:
@@ -260,9 +261,9 @@ def _combine(a: float | None, b: float | None, op) -> float | None:
 
 
 def _scientific(m: regex.Match) -> float | None:
-    base = float(m.group(1))
     if m.group(2) is not None:
-        return base * 10 ** int(m.group(2))
+        return float(f"{m.group(1)}e{m.group(2)}")
+    base = float(m.group(1))
     exponent = float(m.group(4)) * (-1 if m.group(3).count("-") % 2 else 1)
     try:
         return math.pow(base, exponent)
