@@ -11,6 +11,7 @@ cut from the clause by the word lists of indicators.yaml.
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass
 from typing import Literal
@@ -164,6 +165,7 @@ class MetricMatcher:
         numeral_chars = [*t.digits, *t.small_units, *t.tens_words, *t.magnitudes]
         self.numeral_class = regex.escape("".join(numeral_chars))
         self.mag_chars = "".join(t.magnitudes)
+        self.formal = set(t.formal_numerals)
         self.by_surface: dict[str, list[UnitRule]] = {}
         for rule in self.units.units:
             for surface in rule.surfaces:
@@ -317,28 +319,56 @@ def find_metrics(doc: Doc, rules: Rules) -> None:
     for negative in mm.negatives:
         for m in negative.finditer(view, doc.warnings):
             blocked[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+    date_ends = sorted(d.end for d in doc.of("dates"))
     for date in doc.of("dates"):
         blocked[date.start:date.end] = b"\x01" * (date.end - date.start)
-    found: list[Candidate] = []
-    for m in mm.pattern.finditer(view, doc.warnings):
-        cand = _candidate(mm, doc, m, blocked)
-        if cand is not None:
-            found.append(cand)
-    for i, cand in enumerate(found):
-        previous = found[i - 1] if i else None
-        cand.fields["indicator"] = _indicator(mm, doc, cand, previous)
-    doc.candidates.extend(found)
+    sentences = doc.sentences or [(0, len(view))]
+    clauses = _Clauses(mm, doc)
+    starts = [start for start, _ in sentences]
+    texts: dict[int, str] = {}
+    found: list[tuple[Candidate, int]] = []
+    for chunk_start, chunk_end in _chunks(sentences):
+        for m in mm.pattern.finditer(view, doc.warnings, chunk_start, chunk_end):
+            index = bisect.bisect_right(starts, m.start()) - 1
+            if index not in texts:
+                texts[index] = doc.text[slice(*doc.source_span(*sentences[index]))].strip()
+            cand = _candidate(mm, doc, clauses, m, blocked, texts[index])
+            if cand is not None:
+                found.append((cand, index))
+    previous: tuple[Candidate, int] | None = None
+    for cand, index in found:
+        same_sentence = previous is not None and previous[1] == index
+        cand.fields["indicator"] = _indicator(mm, doc, clauses, cand, previous[0] if previous else None,
+                                              same_sentence, date_ends)
+        previous = (cand, index)
+    doc.candidates.extend(cand for cand, _ in found)
 
 
-def _candidate(mm: MetricMatcher, doc: Doc, m: regex.Match, blocked: bytearray) -> Candidate | None:
+def _chunks(sentences: list[tuple[int, int]], size: int = 20000) -> list[tuple[int, int]]:
+    """Runs of whole sentences of about ``size`` characters: a quantity never crosses a sentence,
+    and the pattern's timeout then guards one chunk rather than a whole book."""
+    chunks: list[tuple[int, int]] = []
+    for start, end in sentences:
+        if chunks and end - chunks[-1][0] <= size:
+            chunks[-1] = (chunks[-1][0], end)
+        else:
+            chunks.append((start, end))
+    return chunks
+
+
+def _candidate(mm: MetricMatcher, doc: Doc, clauses: _Clauses, m: regex.Match, blocked: bytearray,
+               sentence: str) -> Candidate | None:
     """Read one match into a candidate, or None when it is no metric."""
+    if not (m.group("unit2") or m.group("pct2") or m.group("mag2") or m.group("cur2") or m.group("cur1")
+            or m.group("num2")[-1] in mm.mag_chars or mm.formal.intersection(m.group("num2"))):
+        return None  # a bare number (2023, 12351) with nothing that could make it a metric
     first, last = mm.side(m, "1"), mm.side(m, "2")
     if last is None or (m.group("num1") is not None and first is None):
         return None
     sides = [s for s in ("1", "2") if m.group(f"num{s}") is not None]
     if any(blocked[m.start(f"num{s}"):max(m.end(f"mag{s}"), m.end(f"num{s}"))].count(1) for s in sides):
         return None
-    unit, rule_id = _unit(mm, doc, m, last)
+    unit, rule_id = _unit(mm, doc, clauses, m, last)
     if unit is None:
         return None
     value, value_max = last.value, last.value_max
@@ -352,22 +382,20 @@ def _candidate(mm: MetricMatcher, doc: Doc, m: regex.Match, blocked: bytearray) 
     qualifiers = [*(first.qualifiers if first else ()), *last.qualifiers]
     if m.group("post"):
         qualifiers.append(mm.qualifier_of.get(("after", m.group("postword"))))
-    qualifiers.append(_detached(mm, doc.view, m.start()))
-    start, end = m.start(), m.end()
-    sentence = doc.sentence_at(start)
-    s_start, s_end = doc.source_span(*sentence)
-    return Candidate("metrics", start, end, {
+    qualifiers.append(_detached(mm, doc.view, clauses, m.start()))
+    return Candidate("metrics", m.start(), m.end(), {
         "value": value,
         "value_max": value_max,
         "unit": unit,
         "qualifier": next((q for q in qualifiers if q and q != "exact"), "exact"),
         "raw_number": last.raw if first is None else f"{first.raw}{m.group('sep')}{last.raw}",
         "magnitude": last.magnitude,
-        "sentence": doc.text[s_start:s_end].strip(),
+        "sentence": sentence,
     }, rule_id)
 
 
-def _unit(mm: MetricMatcher, doc: Doc, m: regex.Match, q: _Quantity) -> tuple[str | None, str]:
+def _unit(mm: MetricMatcher, doc: Doc, clauses: _Clauses, m: regex.Match,
+          q: _Quantity) -> tuple[str | None, str]:
     """The unit and the rule that gave it: a counting word, 百分之, a money marker or the clause."""
     if m.group("pct2"):
         return "%", "numerals.percent_prefixes"
@@ -385,7 +413,7 @@ def _unit(mm: MetricMatcher, doc: Doc, m: regex.Match, q: _Quantity) -> tuple[st
         return "元", "units.money_multipliers"
     if q.magnitude < 10000:
         return None, ""
-    clause_start = _clause_start(mm, doc.view, m.start())
+    clause_start = clauses.start(m.start())
     if mm.money_context.search(doc.view, clause_start, m.start()):
         return "元", "units.money_context"
     window = doc.view[m.end():m.end() + mm.units.people_window]
@@ -395,47 +423,57 @@ def _unit(mm: MetricMatcher, doc: Doc, m: regex.Match, q: _Quantity) -> tuple[st
     return None, ""
 
 
-def _clause_start(mm: MetricMatcher, view: str, pos: int) -> int:
-    lookback = max(0, pos - 80)
-    ends = [m.end() for m in mm.clause_break.finditer(view, None, lookback, pos)]
-    return ends[-1] if ends else lookback
+class _Clauses:
+    """The clause breaks of one view, found once; a clause reaches at most ``reach`` characters."""
+
+    def __init__(self, mm: MetricMatcher, doc: Doc, reach: int = 80):
+        spans = [(m.start(), m.end()) for m in mm.clause_break.finditer(doc.view, doc.warnings)]
+        self.starts = [start for start, _ in spans]
+        self.ends = [end for _, end in spans]
+        self.size, self.reach = len(doc.view), reach
+
+    def start(self, pos: int) -> int:
+        """Where the clause holding ``pos`` starts: after the last break before it."""
+        i = bisect.bisect_right(self.ends, pos)
+        return max(self.ends[i - 1] if i else 0, pos - self.reach)
+
+    def end(self, pos: int) -> int:
+        """Where the clause holding ``pos`` ends: at the next break."""
+        i = bisect.bisect_left(self.starts, pos)
+        return min(self.starts[i] if i < len(self.starts) else self.size, pos + self.reach)
 
 
-def _clause_end(mm: MetricMatcher, view: str, pos: int) -> int:
-    m = mm.clause_break.search(view, pos, min(len(view), pos + 80))
-    return m.start() if m else min(len(view), pos + 80)
-
-
-def _detached(mm: MetricMatcher, view: str, pos: int) -> str | None:
+def _detached(mm: MetricMatcher, view: str, clauses: _Clauses, pos: int) -> str | None:
     """A qualifier such as 至少 a few characters before the number, outside the span."""
     for q in mm.quals.qualifiers:
         for word in q.detached:
-            gap = view.rfind(word, max(0, pos - q.max_gap - len(word)), pos)
-            if gap >= 0 and not mm.clause_break.search(view, gap, pos):
+            gap = view.rfind(word, max(clauses.start(pos), pos - q.max_gap - len(word)), pos)
+            if gap >= 0:
                 return q.qualifier
     return None
 
 
-def _indicator(mm: MetricMatcher, doc: Doc, cand: Candidate, previous: Candidate | None) -> str | None:
+def _indicator(mm: MetricMatcher, doc: Doc, clauses: _Clauses, cand: Candidate,
+               previous: Candidate | None, same_sentence: bool, date_ends: list[int]) -> str | None:
     """What the metric counts: a noun right after it, the trimmed phrase before it, a verb after it."""
     view, ind = doc.view, mm.ind
-    start = _clause_start(mm, view, cand.start)
+    start = clauses.start(cand.start)
     follows_previous = previous is not None and previous.end > start
     if follows_previous:
         start = previous.end
     before = view[start:cand.start]
     if follows_previous and before[:1] not in ind.lead_words:
         before = ""  # 90支队伍超1000名职工: 队伍 is what the previous metric counts
-    for date in doc.of("dates"):
-        if start <= date.end <= cand.start:
-            before = view[date.end:cand.start]
-    noun, verb = _after(mm, view, cand.end)
+    last_date = bisect.bisect_right(date_ends, cand.start)
+    if last_date and date_ends[last_date - 1] >= start:  # 今年上半年已新建工会: after the date
+        before = view[date_ends[last_date - 1]:cand.start]
+    noun, verb = _after(mm, view, clauses, cand.end)
     if cand.rule_id == "units.people_nouns":  # 63万会员办理了保险 → 会员: end at the people noun
         ends = [noun.rfind(n) + len(n) for n in mm.units.people_nouns if n in noun]
         noun = noun[: max(ends)] if ends else noun
     before = _trim(before, ind)
     chosen = noun or (verb if before in ind.causative_verbs else "") or before or verb
-    if not chosen and previous is not None and doc.sentence_at(previous.start) == doc.sentence_at(cand.start):
+    if not chosen and previous is not None and same_sentence:
         return previous.fields.get("indicator")
     return chosen or None
 
@@ -467,9 +505,9 @@ def _trim(text: str, ind: IndicatorRules) -> str:
 _PHRASE = regex.compile(r"(?:\([^()]{0,8}\)|（[^（）]{0,8}）|[^\s、，,；;。！？!?：:…])+")
 
 
-def _after(mm: MetricMatcher, view: str, pos: int) -> tuple[str, str]:
+def _after(mm: MetricMatcher, view: str, clauses: _Clauses, pos: int) -> tuple[str, str]:
     """(noun, verb) right after the quantity: 1180名渔民加入其中 → 渔民; 约8.4万人次参保 → 参保."""
-    text = view[pos:_clause_end(mm, view, pos)]
+    text = view[pos:clauses.end(pos)]
     skip = mm.after_skip.search(text)
     if skip:
         text = text[skip.end():]
