@@ -56,6 +56,7 @@ class UnitRule(_Entry):
     surfaces: list[str]
     unit: str | None = None
     money: bool = False
+    people: bool = False
     not_before: str | None = None
     note: str = ""
 
@@ -165,6 +166,7 @@ class MetricMatcher:
         numeral_chars = [*t.digits, *t.small_units, *t.tens_words, *t.magnitudes]
         self.numeral_class = regex.escape("".join(numeral_chars))
         self.mag_chars = "".join(t.magnitudes)
+        self.people_rules = {r.id for r in self.units.units if r.people} | {"units.people_nouns"}
         self.formal = set(t.formal_numerals)
         self.by_surface: dict[str, list[UnitRule]] = {}
         for rule in self.units.units:
@@ -257,8 +259,8 @@ class MetricMatcher:
         if num is None:
             return None
         core = num.rstrip(self.mag_chars) if not num[0].isdigit() else num
-        if not core.strip("".join(self.numerals.approximate_digits)):
-            return None
+        if not core.strip("".join(self.numerals.approximate_digits)) and not self._hedged(m, s):
+            return None  # 万 alone (存书量达万册) is no number; 近万名 is
         if len(core) == 1 and core in self.numerals.formal_numerals:
             return None  # 伍 in 队伍, 拾 in 拾金不昧
         extra = m.group(f"mag{s}") or ""
@@ -280,6 +282,11 @@ class MetricMatcher:
         raw = m.string[m.start(f"num{s}"):max(m.end(f"mag{s}"), m.end(f"inb{s}"))]
         magnitude = self._factor(num[len(core):] + extra)
         return _Quantity(low, high, raw, magnitude, unit, unit_text, tuple(q for q in qualifiers if q))
+
+    def _hedged(self, m: regex.Match, s: str) -> bool:
+        """A lone magnitude after a non-exact qualifier counts one of it: 近万名 → under 10000."""
+        pre = m.group(f"pre{s}")
+        return bool(pre) and self.qualifier_of.get(("before", pre)) != "exact"
 
     def _factor(self, mags: str) -> float:
         """万亿 → 10¹²; 千 and 百 after Arabic digits, and k/w/M, are magnitudes too."""
@@ -319,7 +326,7 @@ def find_metrics(doc: Doc, rules: Rules) -> None:
     for negative in mm.negatives:
         for m in negative.finditer(view, doc.warnings):
             blocked[m.start():m.end()] = b"\x01" * (m.end() - m.start())
-    date_ends = sorted(d.end for d in doc.of("dates"))
+    dates = sorted((d.start, d.end) for d in doc.of("dates"))
     for date in doc.of("dates"):
         blocked[date.start:date.end] = b"\x01" * (date.end - date.start)
     sentences = doc.sentences or [(0, len(view))]
@@ -339,7 +346,7 @@ def find_metrics(doc: Doc, rules: Rules) -> None:
     for cand, index in found:
         same_sentence = previous is not None and previous[1] == index
         cand.fields["indicator"] = _indicator(mm, doc, clauses, cand, previous[0] if previous else None,
-                                              same_sentence, date_ends)
+                                              same_sentence, dates)
         previous = (cand, index)
     doc.candidates.extend(cand for cand, _ in found)
 
@@ -411,8 +418,8 @@ def _unit(mm: MetricMatcher, doc: Doc, clauses: _Clauses, m: regex.Match,
     mags = m.group("mag2") or ""
     if any(k in mags for k in mm.units.money_multipliers):
         return "元", "units.money_multipliers"
-    if q.magnitude < 10000:
-        return None, ""
+    if q.magnitude < 10000 or not any(ch.isdigit() or ch in mm.numerals.digits for ch in num):
+        return None, ""  # 百万职工, 千万家庭: a round figure with no digit is a figure of speech
     clause_start = clauses.start(m.start())
     if mm.money_context.search(doc.view, clause_start, m.start()):
         return "元", "units.money_context"
@@ -454,23 +461,19 @@ def _detached(mm: MetricMatcher, view: str, clauses: _Clauses, pos: int) -> str 
 
 
 def _indicator(mm: MetricMatcher, doc: Doc, clauses: _Clauses, cand: Candidate,
-               previous: Candidate | None, same_sentence: bool, date_ends: list[int]) -> str | None:
+               previous: Candidate | None, same_sentence: bool, dates: list[tuple[int, int]]) -> str | None:
     """What the metric counts: a noun right after it, the trimmed phrase before it, a verb after it."""
     view, ind = doc.view, mm.ind
     start = clauses.start(cand.start)
-    follows_previous = previous is not None and previous.end > start
-    if follows_previous:
+    if previous is not None and previous.end > start:  # 90支队伍超1000名职工, 3.6万名农民工追回工资4.2亿元
         start = previous.end
-    before = view[start:cand.start]
-    if follows_previous and before[:1] not in ind.lead_words:
-        before = ""  # 90支队伍超1000名职工: 队伍 is what the previous metric counts
-    last_date = bisect.bisect_right(date_ends, cand.start)
-    if last_date and date_ends[last_date - 1] >= start:  # 今年上半年已新建工会: after the date
-        before = view[date_ends[last_date - 1]:cand.start]
-    noun, verb = _after(mm, view, clauses, cand.end)
-    if cand.rule_id == "units.people_nouns":  # 63万会员办理了保险 → 会员: end at the people noun
-        ends = [noun.rfind(n) + len(n) for n in mm.units.people_nouns if n in noun]
-        noun = noun[: max(ends)] if ends else noun
+        taken, _ = _after(mm, view, clauses, previous)
+        if view.startswith(taken, start):
+            start += len(taken)  # what the previous metric counts is not this one's
+        elif view[start:start + 1] not in ind.lead_words:
+            start = cand.start
+    before = _without_dates(view, start, cand.start, dates)
+    noun, verb = _after(mm, view, clauses, cand)
     before = _trim(before, ind)
     chosen = noun or (verb if before in ind.causative_verbs else "") or before or verb
     if not chosen and previous is not None and same_sentence:
@@ -478,18 +481,38 @@ def _indicator(mm: MetricMatcher, doc: Doc, clauses: _Clauses, cand: Candidate,
     return chosen or None
 
 
+def _without_dates(view: str, start: int, end: int, dates: list[tuple[int, int]]) -> str:
+    """view[start:end] without the dates in it (参加人数由去年的 → 参加人数由的)."""
+    i = bisect.bisect_left(dates, (start, start))
+    pieces, pos = [], start
+    while i < len(dates) and dates[i][0] < end:
+        d_start, d_end = dates[i]
+        if d_start >= pos:
+            pieces.append(view[pos:d_start])
+            pos = min(d_end, end)
+        i += 1
+    pieces.append(view[pos:end])
+    return "".join(pieces)
+
+
 def _trim(text: str, ind: IndicatorRules) -> str:
-    """Cut after the last lead boundary; drop lead words and trail words at the ends."""
+    """After the last lead boundary (before it if nothing is left), without lead and trail words."""
     text = "".join(text.split())
-    cut = max((text.rfind(b) + len(b) for b in ind.lead_boundaries if b in text), default=0)
-    text = text[cut:]
+    boundary = max(((text.rfind(b), b) for b in ind.lead_boundaries if b in text), default=None)
+    if boundary is None:
+        return _strip_words(text, ind)
+    at, word = boundary
+    return _strip_words(text[at + len(word):], ind) or _strip_words(text[:at], ind)
+
+
+def _strip_words(text: str, ind: IndicatorRules) -> str:
     lead = sorted(ind.lead_words, key=len, reverse=True)
     trail = sorted(ind.trail_words, key=len, reverse=True)
     changed = True
     while changed and text:
         changed = False
         for word in lead:
-            if text.startswith(word) and len(text) > len(word):
+            if text.startswith(word):
                 text, changed = text[len(word):], True
                 break
         for word in trail:
@@ -505,8 +528,17 @@ def _trim(text: str, ind: IndicatorRules) -> str:
 _PHRASE = regex.compile(r"(?:\([^()]{0,8}\)|（[^（）]{0,8}）|[^\s、，,；;。！？!?：:…])+")
 
 
-def _after(mm: MetricMatcher, view: str, clauses: _Clauses, pos: int) -> tuple[str, str]:
-    """(noun, verb) right after the quantity: 1180名渔民加入其中 → 渔民; 约8.4万人次参保 → 参保."""
+def _after(mm: MetricMatcher, view: str, clauses: _Clauses, cand: Candidate) -> tuple[str, str]:
+    """(noun, verb) right after the quantity: 1180名渔民加入其中 → 渔民; 约8.4万人次参保 → 参保.
+    After a count of people the noun ends at its people noun (3.6万名农民工追回工资 → 农民工)."""
+    noun, verb = _words_after(mm, view, clauses, cand.end)
+    if cand.rule_id in mm.people_rules:
+        ends = [noun.rfind(n) + len(n) for n in mm.units.people_nouns if n in noun]
+        noun = noun[: max(ends)] if ends else noun
+    return noun, verb
+
+
+def _words_after(mm: MetricMatcher, view: str, clauses: _Clauses, pos: int) -> tuple[str, str]:
     text = view[pos:clauses.end(pos)]
     skip = mm.after_skip.search(text)
     if skip:
