@@ -227,8 +227,8 @@ class MetricMatcher:
 
         def side(s: str) -> str:
             return (f"(?P<cur{s}>{alternation(units.money_prefixes)})?"
-                    f"(?P<pre{s}>{'|'.join(before)})?"
-                    f"(?P<pct{s}>{percent})?"
+                    f"(?:(?P<pre{s}>{'|'.join(before)}){gap})?"
+                    f"(?:(?P<pct{s}>{percent}){gap})?"
                     f"(?P<num{s}>{self.number})"
                     f"(?:{gap}(?P<in{s}>{alternation(inside)}))?"
                     f"(?P<mag{s}>(?:{gap}{magnitude})*+)"
