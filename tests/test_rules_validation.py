@@ -75,3 +75,11 @@ def test_extra_folder_adds_a_negative_without_python(tmp_path: Path) -> None:
     folder = _folder(tmp_path, "metrics/negatives.yaml",
                      "negatives:\n  - id: neg.honour_count\n    pattern: '集体{number}个'\n")
     assert Pipeline(rules=["default", folder])(text).metrics == []
+
+
+def test_extra_folder_keeps_default_scalars(tmp_path: Path) -> None:
+    """A folder that only adds list entries must not reset the defaults' single values."""
+    text = "五年来，台山市工会系统新组建工会超280家，发放帮扶救助金523.4万元。"
+    folder = _folder(tmp_path, "metrics/indicators.yaml", "lead_words: [台山市]\n")
+    default = [(m.text, m.indicator) for m in Pipeline()(text).metrics]
+    assert [(m.text, m.indicator) for m in Pipeline(rules=["default", folder])(text).metrics] == default

@@ -69,11 +69,11 @@ class UnitRules(RuleFile):
 
     units: list[UnitRule] = []
     money_prefixes: list[str] = []
-    money_tail: str = ""
+    money_tail: str | None = None  # scalars default to None so a folder that omits them keeps the default's
     money_context: list[str] = []
     money_multipliers: list[str] = []
     people_nouns: list[str] = []
-    people_window: int = 10
+    people_window: int | None = None
 
     _check_regex = field_validator("money_tail")(_regex)
 
@@ -128,14 +128,14 @@ class NegativeRules(RuleFile):
 class IndicatorRules(RuleFile):
     """Word lists that cut the indicator out of a metric's clause."""
 
-    clause_breaks: str = r"[，,；;。！？!?：:\n…]"
+    clause_breaks: str | None = None  # None: a folder that omits it keeps the default's when merged
     lead_boundaries: list[str] = []
     lead_words: list[str] = []
     trail_words: list[str] = []
     after_boundaries: list[str] = []
     causative_verbs: list[str] = []
-    after_skip: str = ""
-    after_max: int = 14
+    after_skip: str | None = None
+    after_max: int | None = None
 
     _check_regex = field_validator("clause_breaks", "after_skip")(_regex)
 
@@ -182,7 +182,7 @@ class MetricMatcher:
         self.number = self._number_pattern()
         self.pattern = SafePattern.compile("metrics.quantity", self._quantity_pattern(), "metrics/*.yaml")
         self.negatives = [self._negative(r) for r in rules.get(NegativeRules).negatives]
-        self.clause_break = SafePattern.compile("indicators.clause_breaks", self.ind.clause_breaks,
+        self.clause_break = SafePattern.compile("indicators.clause_breaks", self.ind.clause_breaks or r"\n",
                                                 "metrics/indicators.yaml")
         self.after_skip = SafePattern.compile("indicators.after_skip", self.ind.after_skip or "^",
                                               "metrics/indicators.yaml")
@@ -192,17 +192,18 @@ class MetricMatcher:
         self.money_context = regex.compile(alternation(self.units.money_context) or "(?!)")
 
     def _number_pattern(self) -> str:
+        """Arabic (1,200 · 523.4) or Chinese (一千二百 · 二十几 · 三百余 · 数十) numbers.
+
+        Runs are possessive: a number is read whole, so no input makes the engine try every
+        split of a long run; a Chinese run starts with a numeral (or 几/数 before 十百千) and
+        is never entered from inside."""
         t = self.numerals
-        # possessive runs: a number is read whole, so no input makes the engine try every split of it
         arabic = r"(?<![\d.])(?:\d{1,3}(?:[,，]\d{3})++|\d++)(?:\.\d++)?+(?!\d)"
-        placeholders = [a for a in t.approximate_digits if len(a) == 1]
-        lead_approx = [a for a in placeholders if a not in ("多", "余", "餘")]
-        units = regex.escape("".join(t.small_units))
-        cjk = (f"(?<![{self.numeral_class}])"  # a run is read from its start, never from inside
-               f"(?:[{regex.escape(''.join(lead_approx))}](?=[{units}]))?"
-               f"[{self.numeral_class}{regex.escape(''.join(a for a in lead_approx if a in ('几', '幾')))}]++"
-               f"(?:(?:{alternation([p for p in t.decimal_points if not p.isascii()])})"
-               f"[{regex.escape(''.join(t.digits))}]++)?+")
+        approx = regex.escape("".join(t.approximate_digits))
+        points = alternation([p for p in t.decimal_points if not p.isascii()])
+        cjk = (f"(?<![{self.numeral_class}])(?:[{approx}](?=[{regex.escape(''.join(t.small_units))}]))?"
+               f"[{self.numeral_class}][{self.numeral_class}{approx}]*+"
+               f"(?:(?:{points})[{regex.escape(''.join(t.digits))}]++)?+")
         return f"(?:{arabic}|{cjk})"
 
     def _quantity_pattern(self) -> str:
@@ -214,7 +215,7 @@ class MetricMatcher:
         magnitude = (f"(?:[{regex.escape(self.mag_chars)}]|(?<=\\d)[百千]"
                      f"|(?<=\\d)(?:{latin})(?![A-Za-z]))" if latin else f"[{regex.escape(self.mag_chars)}]")
         digit = f"[\\d{regex.escape(''.join(t.digits))}]"
-        tail = units.money_tail.replace("{digit}", digit)
+        tail = (units.money_tail or "").replace("{digit}", digit)
         money_ends = "".join(sorted({s[-1] for r in units.units if r.money for s in r.surfaces}))
         before = []
         for q in self.quals.qualifiers:
@@ -423,7 +424,7 @@ def _unit(mm: MetricMatcher, doc: Doc, clauses: _Clauses, m: regex.Match,
     clause_start = clauses.start(m.start())
     if mm.money_context.search(doc.view, clause_start, m.start()):
         return "元", "units.money_context"
-    window = doc.view[m.end():m.end() + mm.units.people_window]
+    window = doc.view[m.end():m.end() + (mm.units.people_window or 0)]
     head = regex.match(r"\p{Han}+", window)
     if head and any(head.group().endswith(n) or n in head.group() for n in mm.units.people_nouns):
         return "人", "units.people_nouns"
@@ -546,7 +547,7 @@ def _words_after(mm: MetricMatcher, view: str, clauses: _Clauses, pos: int) -> t
     phrase = _PHRASE.match(text)
     if not phrase:
         return "", ""
-    text = "".join(ch for ch in phrase.group() if ch not in "“”\"「」『』")[: mm.ind.after_max]
+    text = "".join(ch for ch in phrase.group() if ch not in "“”\"「」『』")[: mm.ind.after_max or None]
     cut = mm.after_cut.search(text)
     if cut is None:
         return text, ""
