@@ -172,6 +172,7 @@ class MetricMatcher:
         for rule in self.units.units:
             for surface in rule.surfaces:
                 self.by_surface.setdefault(surface, []).append(rule)
+        self.unit_words = alternation(list(self.by_surface))
         self.guards = {r.id: SafePattern.compile(r.id, r.not_before, "metrics/units.yaml")
                        for r in self.units.units if r.not_before}
         self.qualifier_of: dict[tuple[str, str], str] = {}
@@ -186,8 +187,9 @@ class MetricMatcher:
                                                 "metrics/indicators.yaml")
         self.after_skip = SafePattern.compile("indicators.after_skip", self.ind.after_skip or "^",
                                               "metrics/indicators.yaml")
+        units = f"(?:{self.unit_words})"
         self.after_cut = SafePattern.compile("indicators.after_boundaries", "|".join(filter(None, [
-            alternation(self.ind.after_boundaries), r"\d", f"[{self.numeral_class}]{{2}}"])),
+            alternation(self.ind.after_boundaries), r"\d", f"[{self.numeral_class}]+{units}"])),
             "metrics/indicators.yaml")
         self.money_context = regex.compile(alternation(self.units.money_context) or "(?!)")
 
@@ -234,7 +236,7 @@ class MetricMatcher:
                     f"(?:{gap}(?P<in{s}>{alternation(inside)}))?"
                     f"(?P<mag{s}>(?:{gap}{magnitude})*+)"
                     f"(?:{gap}(?P<inb{s}>{alternation(inside)}))?"
-                    f"(?:{gap}(?P<unit{s}>{alternation(list(self.by_surface))})"
+                    f"(?:{gap}(?P<unit{s}>{self.unit_words})"
                     f"(?P<tail{s}>(?<=[{regex.escape(money_ends)}]){tail})?)?")
 
         inclusive = f"(?:{alternation(self.quals.inclusive_marks)})?" if self.quals.inclusive_marks else ""
@@ -244,10 +246,10 @@ class MetricMatcher:
         return f"(?:{side('1')}{sep}{side('2')}{post}|{side('2')}{post})"
 
     def _negative(self, rule: NegativeRule) -> SafePattern:
+        units = f"(?:{self.unit_words})"
         if rule.words:
             source = f"(?<![{self.numeral_class}\\d])(?:{alternation(rule.words)})"
         else:
-            units = f"(?:{alternation(list(self.by_surface))})"
             source = (rule.pattern or "").replace("{number}", self.number).replace(
                 "{numeral}", self.numeral_class).replace("{unit}", units)
         return SafePattern.compile(rule.id, source, "metrics/negatives.yaml")
@@ -526,6 +528,7 @@ def _strip_words(text: str, ind: IndicatorRules) -> str:
     return text
 
 
+_QUOTED = regex.compile(r"[“\"「『]([^“”\"「」『』]{1,20})[”\"」』]")
 _PHRASE = regex.compile(r"(?:\([^()]{0,8}\)|（[^（）]{0,8}）|[^\s、，,；;。！？!?：:…])+")
 
 
@@ -544,6 +547,9 @@ def _words_after(mm: MetricMatcher, view: str, clauses: _Clauses, pos: int) -> t
     skip = mm.after_skip.search(text)
     if skip:
         text = text[skip.end():]
+    quoted = _QUOTED.match(text)
+    if quoted:
+        return quoted.group(1), ""
     phrase = _PHRASE.match(text)
     if not phrase:
         return "", ""
