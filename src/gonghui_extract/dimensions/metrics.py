@@ -14,7 +14,6 @@ from __future__ import annotations
 import bisect
 import math
 from dataclasses import dataclass
-from typing import Literal
 
 import regex
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
@@ -23,9 +22,9 @@ from ..doc import Candidate, Doc
 from ..numerals import NumberParser, NumeralTables
 from ..patterns import SafePattern, alternation
 from ..pipeline import component
+from ..records import Qualifier
 from ..rules import RuleFile, Rules, rule_file
 
-Qualifier = Literal["exact", "over", "under", "approx"]
 #: what a negative pattern may name; replaced by real patterns when the matcher is built
 _MACROS = ("{number}", "{numeral}", "{unit}", "{digit}")
 
@@ -68,8 +67,11 @@ class UnitRules(RuleFile):
     """Units, money markers and the clues that give a bare number its unit."""
 
     units: list[UnitRule] = []
+    money_unit: str | None = None  # scalars default to None so a folder that omits them keeps the default's
+    people_unit: str | None = None
+    percent_unit: str | None = None
     money_prefixes: list[str] = []
-    money_tail: str | None = None  # scalars default to None so a folder that omits them keeps the default's
+    money_tail: str | None = None
     money_context: list[str] = []
     money_multipliers: list[str] = []
     people_nouns: list[str] = []
@@ -408,28 +410,29 @@ def _unit(mm: MetricMatcher, doc: Doc, clauses: _Clauses, m: regex.Match,
           q: _Quantity) -> tuple[str | None, str]:
     """The unit and the rule that gave it: a counting word, 百分之, a money marker or the clause."""
     if m.group("pct2"):
-        return "%", "numerals.percent_prefixes"
+        return mm.units.percent_unit, "numerals.percent_prefixes"
     if q.unit is not None:
         return q.unit.unit or q.unit_text, q.unit.id
     if q.unit_text:
         return None, ""
+    money = mm.units.money_unit
     if m.group("cur2") or m.group("cur1"):
-        return "元", "units.money_prefixes"
+        return money, "units.money_prefixes"
     num = m.group("num2")
-    if any(ch in mm.numerals.formal_numerals for ch in num):
-        return "元", "numerals.formal_numerals"
+    if mm.formal.intersection(num):
+        return money, "numerals.formal_numerals"
     mags = m.group("mag2") or ""
     if any(k in mags for k in mm.units.money_multipliers):
-        return "元", "units.money_multipliers"
+        return money, "units.money_multipliers"
     if q.magnitude < 10000 or not any(ch.isdigit() or ch in mm.numerals.digits for ch in num):
         return None, ""  # 百万职工, 千万家庭: a round figure with no digit is a figure of speech
     clause_start = clauses.start(m.start())
     if mm.money_context.search(doc.view, clause_start, m.start()):
-        return "元", "units.money_context"
+        return money, "units.money_context"
     window = doc.view[m.end():m.end() + (mm.units.people_window or 0)]
     head = regex.match(r"\p{Han}+", window)
     if head and any(head.group().endswith(n) or n in head.group() for n in mm.units.people_nouns):
-        return "人", "units.people_nouns"
+        return mm.units.people_unit, "units.people_nouns"
     return None, ""
 
 
