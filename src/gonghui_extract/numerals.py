@@ -103,7 +103,7 @@ class NumberParser:
             if found:
                 return _combine(self._signed(numerator), self._signed(denominator),
                                 lambda a, b: a / b if b else None)
-        if any(unit in s for unit in self.t.currency_units if not unit.isascii()) and self._is_money(s):
+        if self._is_money(s):
             return self._money(s)
         scientific = _SCIENTIFIC.fullmatch(s)
         if scientific:
@@ -112,16 +112,15 @@ class NumberParser:
             if s.endswith(suffix) and len(s) > len(suffix):
                 base = self._signed(s[: -len(suffix)])
                 return None if base is None else base * factor
-        if s in self.t.multipliers and not s.isascii():  # 打 alone is a dozen
-            return float(self.t.multipliers[s])
         return self._number(s)
 
     def _is_money(self, s: str) -> bool:
-        """An amount with 元/角/分 (not 分之, handled before), ending in a currency unit or suffix."""
+        """An amount in 元 (块) with any 角/分 after it, ending in a currency unit or suffix."""
         tail = s
         for suffix in self.t.currency_suffixes:
             tail = tail.removesuffix(suffix)
-        return bool(tail) and tail[-1] in self.t.currency_units
+        whole_units = [u for u, factor in self.t.currency_units.items() if factor >= 1]
+        return bool(tail) and tail[-1] in self.t.currency_units and any(u in tail for u in whole_units)
 
     def _money(self, s: str) -> float | None:
         """壹拾壹元壹角壹分 → 11.11; 壹拾壹元整 → 11; 十块三毛 → 10.3."""
