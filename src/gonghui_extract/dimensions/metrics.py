@@ -471,19 +471,20 @@ def _indicator(mm: MetricMatcher, doc: Doc, clauses: _Clauses, cand: Candidate,
     """What the metric counts: a noun right after it, the trimmed phrase before it, a verb after it."""
     view, ind = doc.view, mm.ind
     start = clauses.start(cand.start)
-    if previous is not None and previous.end > start:  # 90支队伍超1000名职工, 3.6万名农民工追回工资4.2亿元
+    same_clause = previous is not None and previous.end > start
+    if same_clause:  # 90支队伍超1000名职工, 3.6万名农民工追回工资4.2亿元
         start = previous.end
         taken, _ = _after(mm, view, clauses, previous)
         if view.startswith(taken, start):
             start += len(taken)  # what the previous metric counts is not this one's
         elif view[start:start + 1] not in ind.lead_words:
             start = cand.start
-    before = _without_dates(view, start, cand.start, dates)
+    raw_before = _without_dates(view, start, cand.start, dates)
     noun, verb = _after(mm, view, clauses, cand)
-    before = _trim(before, ind)
+    before = _trim(raw_before, ind)
     chosen = noun or (verb if before in ind.causative_verbs else "") or before or verb
-    if not chosen and previous is not None and same_sentence:
-        return previous.fields.get("indicator")
+    if not chosen and previous is not None and same_sentence and (same_clause or not raw_before.strip()):
+        return previous.fields.get("indicator")  # 理赔8436人次，共1830万元; 分别为3805家和2978家
     return chosen or None
 
 
