@@ -50,6 +50,7 @@ class NumeralTables(RuleFile):
 
 
 #: a comma between digit groups of three (1,200 · 82，225.00); the groups before it may be any length
+#: (spaces, the other thousands separator, are gone before this runs)
 _THOUSANDS = regex.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")
 _ARABIC = regex.compile(r"\d+(?:\.\d+)?|\.\d+")
 _DECIMAL = regex.compile(r"\d+(?:\.\d+)?|\.\d+")

@@ -196,13 +196,13 @@ class MetricMatcher:
         self.money_context = regex.compile(alternation(self.units.money_context) or "(?!)")
 
     def _number_pattern(self) -> str:
-        """Arabic (1,200 · 523.4) or Chinese (一千二百 · 二十几 · 三百余 · 数十) numbers.
+        """Arabic (1,200 · 1 200 · 523.4) or Chinese (一千二百 · 二十几 · 三百余 · 数十) numbers.
 
         Runs are possessive: a number is read whole, so no input makes the engine try every
         split of a long run; a Chinese run starts with a numeral (or 几/数 before 十百千) and
         is never entered from inside."""
         t = self.numerals
-        arabic = r"(?<![\d.])(?:\d{1,3}(?:[,，]\d{3})++|\d++)(?:\.\d++)?+(?!\d)"
+        arabic = r"(?<![\d.])(?:\d{1,3}(?:[,， \u2009\u202f]\d{3})++|\d++)(?:\.\d++)?+(?!\d)"
         approx = regex.escape("".join(t.approximate_digits))
         points = alternation([p for p in t.decimal_points if not p.isascii()])
         cjk = (f"(?<![{self.numeral_class}])(?:[{approx}](?=[{regex.escape(''.join(t.small_units))}]))?"
