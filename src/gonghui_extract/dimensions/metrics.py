@@ -193,6 +193,8 @@ class MetricMatcher:
         self.after_cut = SafePattern.compile("indicators.after_boundaries", "|".join(filter(None, [
             alternation(self.ind.after_boundaries), r"\d", f"[{self.numeral_class}]+{units}"])),
             "metrics/indicators.yaml")
+        self.lead_words = sorted(self.ind.lead_words, key=len, reverse=True)  # longest first
+        self.trail_words = sorted(self.ind.trail_words, key=len, reverse=True)
         self.money_context = regex.compile(alternation(self.units.money_context) or "(?!)")
 
     def _number_pattern(self) -> str:
@@ -481,7 +483,7 @@ def _indicator(mm: MetricMatcher, doc: Doc, clauses: _Clauses, cand: Candidate,
             start = cand.start
     raw_before = _without_dates(view, start, cand.start, dates)
     noun, verb = _after(mm, view, clauses, cand)
-    before = _trim(raw_before, ind)
+    before = _trim(raw_before, mm)
     chosen = noun or (verb if before in ind.causative_verbs else "") or before or verb
     if not chosen and previous is not None and same_sentence and (same_clause or not raw_before.strip()):
         return previous.fields.get("indicator")  # 理赔8436人次，共1830万元; 分别为3805家和2978家
@@ -502,27 +504,25 @@ def _without_dates(view: str, start: int, end: int, dates: list[tuple[int, int]]
     return "".join(pieces)
 
 
-def _trim(text: str, ind: IndicatorRules) -> str:
+def _trim(text: str, mm: MetricMatcher) -> str:
     """After the last lead boundary (before it if nothing is left), without lead and trail words."""
     text = "".join(text.split())
-    boundary = max(((text.rfind(b), b) for b in ind.lead_boundaries if b in text), default=None)
+    boundary = max(((text.rfind(b), b) for b in mm.ind.lead_boundaries if b in text), default=None)
     if boundary is None:
-        return _strip_words(text, ind)
+        return _strip_words(text, mm)
     at, word = boundary
-    return _strip_words(text[at + len(word):], ind) or _strip_words(text[:at], ind)
+    return _strip_words(text[at + len(word):], mm) or _strip_words(text[:at], mm)
 
 
-def _strip_words(text: str, ind: IndicatorRules) -> str:
-    lead = sorted(ind.lead_words, key=len, reverse=True)
-    trail = sorted(ind.trail_words, key=len, reverse=True)
+def _strip_words(text: str, mm: MetricMatcher) -> str:
     changed = True
     while changed and text:
         changed = False
-        for word in lead:
+        for word in mm.lead_words:
             if text.startswith(word):
                 text, changed = text[len(word):], True
                 break
-        for word in trail:
+        for word in mm.trail_words:
             if text.endswith(word):
                 text, changed = text[: -len(word)], True
                 break
