@@ -60,12 +60,12 @@ def test_top_level_must_be_a_mapping(tmp_path: Path) -> None:
 
 
 def test_extra_folder_adds_a_unit_without_python(tmp_path: Path) -> None:
-    text = "全市工会慰问环卫工人送去清凉饮料300桶。"
+    text = "全市工会慰问环卫工人送去清凉饮料300罐。"
     assert Pipeline()(text).metrics == []
     folder = _folder(tmp_path, "metrics/units.yaml",
-                     "units:\n  - id: unit.barrel\n    surfaces: [桶]\n")
+                     "units:\n  - id: unit.can\n    surfaces: [罐]\n")
     metrics = Pipeline(rules=["default", folder])(text).metrics
-    assert [(m.text, m.value, m.unit, m.rule_id) for m in metrics] == [("300桶", 300, "桶", "unit.barrel")]
+    assert [(m.text, m.value, m.unit, m.rule_id) for m in metrics] == [("300罐", 300, "罐", "unit.can")]
     assert metrics[0].indicator.endswith("送去清凉饮料")
 
 
