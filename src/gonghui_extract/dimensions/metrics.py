@@ -123,6 +123,8 @@ class NegativeRule(_Entry):
 
 @rule_file("metrics/negatives.yaml")
 class NegativeRules(RuleFile):
+    """What is never a metric, however it looks."""
+
     negatives: list[NegativeRule] = []
 
 
