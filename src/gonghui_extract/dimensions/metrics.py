@@ -391,8 +391,11 @@ def _candidate(mm: MetricMatcher, doc: Doc, clauses: _Clauses, m: regex.Match, b
     if first is not None:
         if first.unit is not None and first.unit.id != (last.unit.id if last.unit else None):
             return None
-        low = first.value if first.magnitude != 1 or first.unit else first.value * last.magnitude
-        if low >= last.value:
+        # a bare first bound shares the second's magnitude (2至3万元) unless that overshoots (3000至5万元)
+        bare = first.magnitude == 1 and first.unit is None
+        lows = [first.value * last.magnitude, first.value] if bare else [first.value]
+        low = next((v for v in lows if v < last.value), None)
+        if low is None:
             return None
         value, value_max = low, last.value
     qualifiers = [*(first.qualifiers if first else ()), *last.qualifiers]
