@@ -345,7 +345,7 @@ def find_metrics(doc: Doc, rules: Rules) -> None:
     found: list[tuple[Candidate, int]] = []
     for chunk_start, chunk_end in _chunks(sentences):
         for m in mm.pattern.finditer(view, doc.warnings, chunk_start, chunk_end):
-            index = bisect.bisect_right(starts, m.start()) - 1
+            index = max(0, bisect.bisect_right(starts, m.start()) - 1)
             if index not in texts:
                 texts[index] = doc.text[slice(*doc.source_span(*sentences[index]))].strip()
             cand = _candidate(mm, doc, clauses, m, blocked, texts[index])
