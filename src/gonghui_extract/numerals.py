@@ -76,6 +76,8 @@ class NumberParser:
 
     def parse(self, text: str) -> float | None:
         """The number ``text`` writes, or None when it is not one (finite) number."""
+        if _DECIMAL.fullmatch(text):  # the common case (523.4), without folding
+            return float(text)
         value = self._signed(compact(text)) if text else None
         return value if value is not None and math.isfinite(value) else None
 

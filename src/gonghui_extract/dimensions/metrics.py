@@ -195,9 +195,11 @@ class MetricMatcher:
         self.after_cut = SafePattern.compile("indicators.after_boundaries", "|".join(filter(None, [
             alternation(self.ind.after_boundaries), r"\d", f"[{self.numeral_class}]+{units}"])),
             "metrics/indicators.yaml")
-        self.lead_words = sorted(self.ind.lead_words, key=len, reverse=True)  # longest first
-        self.trail_words = sorted(self.ind.trail_words, key=len, reverse=True)
-        self.money_context = regex.compile(alternation(self.units.money_context) or "(?!)")
+        never = "(?!)"  # an empty word list matches nothing
+        reversed_trail = alternation([w[::-1] for w in self.ind.trail_words])
+        self.lead_words = regex.compile(f"^(?:{alternation(self.ind.lead_words) or never})+")
+        self.trail_words = regex.compile(f"^(?:{reversed_trail or never})+")  # run on reversed text
+        self.money_context = regex.compile(alternation(self.units.money_context) or never)
 
     def _number_pattern(self) -> str:
         """Arabic (1,200 · 1 200 · 523.4) or Chinese (一千二百 · 二十几 · 三百余 · 数十) numbers.
@@ -520,17 +522,13 @@ def _trim(text: str, mm: MetricMatcher) -> str:
 
 
 def _strip_words(text: str, mm: MetricMatcher) -> str:
+    """Without lead words at the start and trail words at the end, however many there are."""
     changed = True
     while changed and text:
-        changed = False
-        for word in mm.lead_words:
-            if text.startswith(word):
-                text, changed = text[len(word):], True
-                break
-        for word in mm.trail_words:
-            if text.endswith(word):
-                text, changed = text[: -len(word)], True
-                break
+        before = text
+        text = mm.lead_words.sub("", text, count=1)
+        text = mm.trail_words.sub("", text[::-1], count=1)[::-1]  # reversed: anchored at the end
+        changed = text != before
     text = text.strip("、，,（(")
     if text.count("“") != text.count("”"):  # a quote cut in half by a boundary
         text = text.replace("“", "").replace("”", "")
