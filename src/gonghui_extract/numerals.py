@@ -6,6 +6,7 @@ metrics and dates both use it and the number pattern built from the same tables.
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from functools import cached_property
 
@@ -20,12 +21,18 @@ class NumeralTables(RuleFile):
     """The numeral vocabulary: digits, units, magnitudes and their signs."""
 
     digits: dict[str, int] = {}
+    fraction_digits: dict[str, float] = {}
+    approximate_digits: list[str] = []
+    formal_numerals: list[str] = []
     small_units: dict[str, int] = {}
     magnitudes: dict[str, int] = {}
+    multipliers: dict[str, int] = {}
     tens_words: dict[str, int] = {}
     decimal_points: list[str] = []
     negative_signs: list[str] = []
     percent_prefixes: list[str] = []
+    fraction_infixes: list[str] = []
+    mixed_fraction_joiners: list[str] = []
     currency_units: dict[str, float] = {}
     currency_suffixes: list[str] = []
 
@@ -34,20 +41,31 @@ class NumeralTables(RuleFile):
         """Regex of a Chinese numeral run (digits, units, magnitudes, 点)."""
         chars = [*self.digits, *self.small_units, *self.magnitudes, *self.tens_words]
         points = [p for p in self.decimal_points if not p.isascii()]
-        return f"(?:[{regex.escape(''.join(chars))}]+(?:(?:{alternation(points)})[{regex.escape(''.join(self.digits))}]+)?)"
+        digits = regex.escape("".join(self.digits))
+        return f"(?:[{regex.escape(''.join(chars))}]+(?:(?:{alternation(points)})[{digits}]+)?)"
 
     @cached_property
     def magnitude_chars(self) -> str:
         return "".join(self.magnitudes)
 
 
-_THOUSANDS = regex.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+#: a comma between digit groups of three (1,200 · 82，225.00); the groups before it may be any length
+#: (spaces, the other thousands separator, are gone before this runs)
+_THOUSANDS = regex.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")
 _ARABIC = regex.compile(r"\d+(?:\.\d+)?|\.\d+")
+_DECIMAL = regex.compile(r"\d+(?:\.\d+)?|\.\d+")
+#: 2e5, -127.32e13 (times a power of ten) and 2^-1, 1.1^+23 (a power): written maths, not language
+_SCIENTIFIC = regex.compile(r"(\d+(?:\.\d*)?|\.\d+)(?:[eE]([+-]?\d+)|\^([+-]*)(\d+(?:\.\d+)?))")
 
 
 def fold(text: str) -> str:
     """Full-width digits, points and commas to ASCII (NFKC), leaving CJK intact."""
     return unicodedata.normalize("NFKC", text)
+
+
+def compact(text: str) -> str:
+    """Folded, without spaces or thousands separators: the form every parse starts from."""
+    return _THOUSANDS.sub("", "".join(fold(text).split()))
 
 
 class NumberParser:
@@ -57,29 +75,61 @@ class NumberParser:
         self.t = tables
 
     def parse(self, text: str) -> float | None:
-        s = "".join(fold(text).split())
-        s = _THOUSANDS.sub("", s)
-        if not s:
-            return None
-        sign = 1
+        """The number ``text`` writes, or None when it is not one (finite) number."""
+        if _DECIMAL.fullmatch(text):  # the common case (523.4), without folding
+            return float(text)
+        value = self._signed(compact(text)) if text else None
+        return value if value is not None and math.isfinite(value) else None
+
+    def _signed(self, s: str) -> float | None:
         for neg in self.t.negative_signs:
             if s.startswith(neg):
-                sign, s = -1, s[len(neg):]
-                break
+                value = self._signed(s[len(neg):])
+                return None if value is None else -value
+        return self._value(s)
+
+    def _value(self, s: str) -> float | None:
+        """Percent, fractions, money, exponents and multipliers around a plain number."""
+        if not s:
+            return None
         for prefix in self.t.percent_prefixes:
             if s.startswith(prefix):
-                s = s[len(prefix):]
-                break
+                return self._signed(s[len(prefix):])
         if s.endswith("%"):
-            s = s[:-1]
-        value = self._money(s) if any(u in s for u in ("元", "圆")) else self._number(s)
-        return None if value is None else sign * value
+            return self._signed(s[:-1])
+        for joiner in self.t.mixed_fraction_joiners:
+            whole, found, part = s.partition(joiner)
+            if found:
+                return _combine(self._signed(whole), self._value(part), lambda a, b: a + b)
+        for infix in self.t.fraction_infixes:
+            denominator, found, numerator = s.partition(infix)
+            if found:
+                return _combine(self._signed(numerator), self._signed(denominator),
+                                lambda a, b: a / b if b else None)
+        if self._is_money(s):
+            return self._money(s)
+        scientific = _SCIENTIFIC.fullmatch(s)
+        if scientific:
+            return _scientific(scientific)
+        for suffix, factor in self.t.multipliers.items():
+            if s.endswith(suffix) and len(s) > len(suffix):
+                base = self._signed(s[: -len(suffix)])
+                return None if base is None else base * factor
+        return self._number(s)
+
+    def _is_money(self, s: str) -> bool:
+        """An amount in 元 (块) with any 角/分 after it, ending in a currency unit or suffix."""
+        tail = s
+        for suffix in self.t.currency_suffixes:
+            tail = tail.removesuffix(suffix)
+        whole_units = [u for u, factor in self.t.currency_units.items() if factor >= 1]
+        return bool(tail) and tail[-1] in self.t.currency_units and any(u in tail for u in whole_units)
 
     def _money(self, s: str) -> float | None:
-        """壹拾壹元壹角壹分 → 11.11; 壹拾壹元整 → 11."""
+        """壹拾壹元壹角壹分 → 11.11; 壹拾壹元整 → 11; 十块三毛 → 10.3."""
         for suffix in self.t.currency_suffixes:
             s = s.removesuffix(suffix)
-        total, rest = 0.0, s
+        total, rest, seen = 0.0, s, False
         for unit, factor in sorted(self.t.currency_units.items(), key=lambda kv: -kv[1]):
             if unit in rest:
                 head, rest = rest.split(unit, 1)
@@ -87,14 +137,15 @@ class NumberParser:
                 if value is None:
                     return None
                 total += value * factor
-        if rest:
-            return None
-        return total if s else None
+                seen = True
+        return total if seen and not rest else None
 
     def _number(self, s: str) -> float | None:
         """Integer part with units and magnitudes, optional decimal fraction, trailing magnitude."""
         if not s:
             return None
+        if _DECIMAL.fullmatch(s):
+            return float(s)
         point = next((p for p in self.t.decimal_points if p in s), None)
         if point is None:
             return self._integer(s)
@@ -126,8 +177,6 @@ class NumberParser:
         return "".join(out)
 
     def _integer(self, s: str) -> float | None:
-        if regex.fullmatch(r"\d+(?:\.\d+)?", s):
-            return float(s)
         digits = self._digit_string(s)
         if digits is not None:  # 一七二零 → 1720: digits with no units read as written
             return float(digits)
@@ -144,7 +193,12 @@ class NumberParser:
                 continue
             ch = s[i]
             if ch in self.t.digits:
-                tokens.append(("digit", self.t.digits[ch]))
+                value = self.t.digits[ch]
+                tokens.append(("zero", 0) if value == 0 else ("digit", value))
+            elif ch in self.t.fraction_digits:
+                tokens.append(("num", self.t.fraction_digits[ch]))
+            elif ch in self.t.approximate_digits:
+                tokens.append(("approx", 0))
             elif ch in self.t.tens_words:
                 tokens += [("digit", self.t.tens_words[ch] // 10), ("unit", 10)]
             elif ch in self.t.small_units:
@@ -157,56 +211,63 @@ class NumberParser:
         return tokens
 
     def _with_units(self, s: str) -> float | None:
-        """一千零一万一千零一, 三万五 (colloquial: the last digit takes the next lower unit)."""
+        """一千零一万一千零一, 万亿 stacking, 三万五 and 两千六 (the last digit takes the next lower unit)."""
         tokens = self._tokens(s)
-        if not tokens:
+        if not tokens or all(kind == "approx" for kind, _ in tokens):
             return None
-        total = section = 0.0
-        pending: float | None = None
-        last_unit = last_mag = None  # the unit or magnitude just closed, for 三万五 / 两千六
-        zero_seen = False
-        section_units: list[float] = []
-        for kind, val in tokens:
-            if kind in ("digit", "num"):
+        groups: list[tuple[float, float]] = []  # closed (magnitude, value) groups, value already scaled
+        section, pending = 0.0, None
+        units: list[float] = []  # small units of the open section, which must fall
+        last_mag: float | None = None
+        plain = True  # no 零 or approximate digit since the last unit: 三万五 may be abbreviated
+        for i, (kind, val) in enumerate(tokens):
+            following = tokens[i + 1][0] if i + 1 < len(tokens) else None
+            if kind == "approx":
+                if following == "unit":  # 几十, 数百: one of the unit
+                    pending = 1.0
+                plain = False
+            elif kind == "zero":
+                plain = False
+            elif kind in ("digit", "num"):
                 if pending is not None:
-                    if kind == "digit" and pending == 0:
-                        pending = val
-                        continue
                     return None
-                if kind == "digit" and val == 0:
-                    zero_seen = True
-                    pending = 0
-                    continue
                 pending = val
+                if kind == "num":
+                    plain = False
             elif kind == "unit":
-                if section_units and val >= section_units[-1]:
+                if units and val >= units[-1]:
                     return None
-                if pending is None:
-                    if val != 10 or section_units or total:
-                        if not (val == 10 and total):  # 十万零十二
-                            return None
-                    pending = 1
-                section += pending * val
-                section_units.append(val)
-                pending, last_unit, last_mag, zero_seen = None, val, None, False
-            else:  # magnitude
-                if pending is None and section == 0 and not total:
-                    if last_mag is None:
-                        return None
-                section += pending or 0
-                if last_mag is not None and section == 0:  # 万亿, 万万: stack
-                    total *= val
-                elif total == 0 or last_mag is None or val > last_mag:
-                    total = (total + section) * val
-                else:
-                    total += section * val
-                last_mag = val if last_mag is None else max(val, last_mag) if section else val
-                section, pending, section_units, last_unit, zero_seen = 0.0, None, [], None, False
+                section += (1.0 if pending is None else pending) * val
+                units.append(val)
+                pending, plain, last_mag = None, True, None
+            else:  # a magnitude closes the section and every lower group before it: 一千一百万一千亿
+                value = section + (pending or 0.0)
+                while groups and groups[-1][0] <= val:  # 万万 stacks like 万亿
+                    value += groups.pop()[1]
+                if value == 0 and not groups and i == 0:
+                    value = 1.0
+                groups.append((val, value * val))
+                section, pending, units, last_mag, plain = 0.0, None, [], val, True
         if pending is not None:
-            if not zero_seen and pending < 10 and pending == int(pending):
-                if last_unit is not None and last_unit > 10:
-                    pending *= last_unit / 10  # 两千六 → 2600
-                elif last_unit is None and last_mag is not None and section == 0:
+            if plain and pending == int(pending) and pending < 10:
+                if units and units[-1] >= 100:
+                    pending *= units[-1] / 10  # 两千六 → 2600, 百三 → 130
+                elif not units and last_mag is not None:
                     pending *= last_mag / 10  # 三万五 → 35000
             section += pending
-        return total + section
+        return sum(v for _, v in groups) + section
+
+
+def _combine(a: float | None, b: float | None, op) -> float | None:
+    return None if a is None or b is None else op(a, b)
+
+
+def _scientific(m: regex.Match) -> float | None:
+    if m.group(2) is not None:
+        return float(f"{m.group(1)}e{m.group(2)}")
+    base = float(m.group(1))
+    exponent = float(m.group(4)) * (-1 if m.group(3).count("-") % 2 else 1)
+    try:
+        return math.pow(base, exponent)
+    except (OverflowError, ValueError):
+        return None
