@@ -38,6 +38,7 @@ from gonghui_extract.spark import (  # noqa: E402
     RECORD_TABLES,
     arrow_schema,
     extract_dataframe,
+    read_files,
     spark_schema,
     write_parquet,
 )
@@ -193,3 +194,24 @@ def test_parquet_nested_reads_back_as_the_same_documents(spark, seeds_result, tm
     written = write_parquet(seeds_result, str(tmp_path / "nested"), layout="nested")
     stored = {row["source"]: _document(row) for row in spark.read.parquet(written["documents"]).collect()}
     assert stored == {row["source"]: _document(row) for row in seeds_result.collect()}
+
+
+def test_files_are_read_and_decoded_as_the_cli_does(spark, tmp_path) -> None:
+    texts = {f"a/{source}": text for source, text, _ in _seeds()}
+    for name, text in texts.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    gb_text = "江门市总工会发放帮扶救助金523.4万元。"
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "gb18030.txt").write_bytes(gb_text.encode("gb18030"))
+    (tmp_path / "b" / "broken.txt").write_bytes(b"\x80\xff" * 8)
+    (tmp_path / "b" / "ignored.md").write_text("不是文本文件", encoding="utf-8")
+    texts["b/gb18030.txt"] = gb_text
+    df = extract_dataframe(read_files(spark, str(tmp_path)))
+    rows = {row["source"].split(str(tmp_path), 1)[1].lstrip("/"): row for row in df.collect()}
+    assert sorted(rows) == sorted([*texts, "b/broken.txt"])
+    for name, text in texts.items():
+        assert rows[name][ERROR_COLUMN] is None, name
+        assert _document(rows[name]) == gonghui_extract.extract(text)
+    assert rows["b/broken.txt"][ERROR_COLUMN]  # the decoder's reason, whatever its wording
+    assert _document(rows["b/broken.txt"]) == Document()

@@ -21,10 +21,11 @@ from typing import Any, Literal, Union, get_args, get_origin
 import pyarrow as pa
 from pydantic import BaseModel
 from pyspark import StorageLevel
-from pyspark.sql import DataFrame
+from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
+from .decode import decode_bytes
 from .pipeline import Pipeline
 from .records import Document
 
@@ -110,11 +111,13 @@ def _pipeline(rules: tuple[str, ...]) -> Pipeline:
     return Pipeline(rules=list(rules))
 
 
-def _extract_row(pipeline: Pipeline, text: str | None, reference_date: Any) -> dict[str, Any]:
+def _extract_row(pipeline: Pipeline, text: str | bytes | None, reference_date: Any) -> dict[str, Any]:
     # One bad text must not fail a job over millions: the row keeps its keys and says what went wrong.
     try:
         if text is None:
             raise ValueError("text is null")
+        if isinstance(text, bytes):
+            text = decode_bytes(text).text
         return {**pipeline(text, reference_date).model_dump(), ERROR_COLUMN: None}
     except Exception as exc:
         return {**Document().model_dump(), ERROR_COLUMN: f"{type(exc).__name__}: {exc}"}
@@ -142,7 +145,8 @@ def extract_dataframe(df: DataFrame, *, text_column: str = "text", reference_col
                       rules: list[str] | None = None) -> DataFrame:
     """Extract every text of ``df``: one output row per input row.
 
-    The output keeps every input column except the text and reference-date
+    The text column holds strings, or bytes (e.g. from ``read_files``) that are
+    decoded as the CLI decodes files.  The output keeps every input column except the text and reference-date
     columns (e.g. ``source``), then has one column per Document field
     (``metrics``, ``dates``, ... as arrays of structs) and ``error``, null
     unless that row's text could not be extracted.  ``reference_column`` is
@@ -161,6 +165,17 @@ def extract_dataframe(df: DataFrame, *, text_column: str = "text", reference_col
     run = functools.partial(_extract_batches, text_column=text_column, reference_column=reference,
                             keep=keep, rules=("default", *(rules or [])))
     return df.mapInArrow(run, schema)
+
+
+def read_files(spark: SparkSession, path: str, *, glob: str = "*.txt") -> DataFrame:
+    """Files under ``path`` (recursively) whose names match ``glob``: ``source`` (URI), ``text`` (bytes).
+
+    Bytes, not strings: Spark's text reader knows only UTF-8, union archives
+    also hold GB18030, so ``extract_dataframe`` decodes them as the CLI does.
+    """
+    files = (spark.read.format("binaryFile").option("recursiveFileLookup", "true")
+             .option("pathGlobFilter", glob).load(path))
+    return files.select(F.col("path").alias("source"), F.col("content").alias("text"))
 
 
 def write_parquet(result: DataFrame, path: str, *, layout: Literal["tables", "nested"] = "tables",
