@@ -22,6 +22,7 @@ from pyspark.sql import SparkSession  # noqa: E402
 from pyspark.sql import types as T  # noqa: E402
 
 import gonghui_extract  # noqa: E402
+import gonghui_extract.spark as spark_module  # noqa: E402
 from gonghui_extract.records import (  # noqa: E402
     Article,
     DateMention,
@@ -144,6 +145,18 @@ def test_arrow_schema_carries_a_full_document_unchanged() -> None:
     assert Document.model_validate(batch.to_pylist()[0]) == doc
 
 
+def test_worker_batches_are_bounded_and_keep_row_order(monkeypatch) -> None:
+    monkeypatch.setattr(spark_module, "ROWS_PER_OUTPUT_BATCH", 2)
+    texts = [text for _, text, _ in _seeds()]
+    batch = pa.RecordBatch.from_pydict({"source": [str(i) for i in range(len(texts))], "text": texts})
+    out = list(spark_module._extract_batches(iter([batch]), "text", None, ["source"], ("default",)))
+    assert [b.num_rows for b in out] == [2, 2, 1]
+    rows = [row for b in out for row in b.to_pylist()]
+    assert [row["source"] for row in rows] == [str(i) for i in range(len(texts))]
+    assert [Document.model_validate({k: row[k] for k in Document.model_fields}) for row in rows] == [
+        gonghui_extract.extract(text) for text in texts]
+
+
 def test_spark_gives_the_same_records_as_extract_on_the_seeds(seeds_result) -> None:
     rows = {row["source"]: row for row in seeds_result.collect()}
     seeds = _seeds()
@@ -167,6 +180,15 @@ def test_bad_rows_are_reported_and_the_rest_extracted(spark) -> None:
     assert "text is null" in rows["no-text"][ERROR_COLUMN]
     assert "2023-13-45" in rows["bad-date"][ERROR_COLUMN]
     assert _document(rows["bad-date"]) == Document()
+
+
+def test_a_date_typed_reference_column_resolves_like_a_string(spark) -> None:
+    text = "今年以来，发放帮扶救助金523.4万元"
+    df = spark.createDataFrame([("d", text, date(2023, 11, 15))],
+                               "source string, text string, reference_date date")
+    (row,) = extract_dataframe(df).collect()
+    assert _document(row) == gonghui_extract.extract(text, reference_date="2023-11-15")
+    assert row["reference_date"] == date(2023, 11, 15)
 
 
 def test_input_columns_that_clash_with_record_columns_are_refused(spark) -> None:

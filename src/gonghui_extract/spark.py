@@ -34,6 +34,9 @@ RECORD_TABLES = tuple(name for name, info in Document.model_fields.items()
                       if get_origin(info.annotation) is list)
 #: the column that says why a row has no records (null when extraction succeeded)
 ERROR_COLUMN = "error"
+#: texts per Arrow batch handed back to Spark: bounds the records a worker holds at once, whatever
+#: spark.sql.execution.arrow.maxRecordsPerBatch (10 000 rows by default) gives it
+ROWS_PER_OUTPUT_BATCH = 256
 
 FieldSpec = tuple[str, Any, bool, str | None]
 
@@ -132,13 +135,15 @@ def _extract_batches(batches: Iterator[pa.RecordBatch], text_column: str, refere
     """The mapInArrow function: the kept columns as they came, then the Document's columns."""
     pipeline = _pipeline(rules)
     records_schema = _output_arrow_schema()
-    for batch in batches:
-        texts = batch.column(text_column).to_pylist()
-        refs = batch.column(reference_column).to_pylist() if reference_column else [None] * len(texts)
-        rows = [_extract_row(pipeline, text, ref) for text, ref in zip(texts, refs, strict=True)]
-        records = pa.RecordBatch.from_pylist(rows, schema=records_schema)
-        schema = pa.schema([batch.schema.field(k) for k in keep] + list(records_schema))
-        yield pa.RecordBatch.from_arrays([batch.column(k) for k in keep] + records.columns, schema=schema)
+    for whole in batches:
+        for offset in range(0, whole.num_rows, ROWS_PER_OUTPUT_BATCH):
+            batch = whole.slice(offset, ROWS_PER_OUTPUT_BATCH)
+            texts = batch.column(text_column).to_pylist()
+            refs = batch.column(reference_column).to_pylist() if reference_column else [None] * len(texts)
+            rows = [_extract_row(pipeline, text, ref) for text, ref in zip(texts, refs, strict=True)]
+            records = pa.RecordBatch.from_pylist(rows, schema=records_schema)
+            schema = pa.schema([batch.schema.field(k) for k in keep] + list(records_schema))
+            yield pa.RecordBatch.from_arrays([batch.column(k) for k in keep] + records.columns, schema=schema)
 
 
 def extract_dataframe(df: DataFrame, *, text_column: str = "text", reference_column: str = "reference_date",
@@ -194,7 +199,9 @@ def write_parquet(result: DataFrame, path: str, *, layout: Literal["tables", "ne
     document_columns = [*spark_schema(Document).fieldNames(), ERROR_COLUMN]
     keys = [c for c in result.columns if c not in document_columns]
     written = {"documents": f"{path}/documents"}
-    result = result.persist(StorageLevel.MEMORY_AND_DISK)  # extract once, write every table from it
+    owned = not result.is_cached  # extract once, write every table from it; leave a caller's cache alone
+    if owned:
+        result = result.persist(StorageLevel.MEMORY_AND_DISK)
     try:
         result.drop(*RECORD_TABLES).write.mode(mode).parquet(written["documents"])
         for table in RECORD_TABLES:
@@ -202,5 +209,6 @@ def write_parquet(result: DataFrame, path: str, *, layout: Literal["tables", "ne
             rows = result.select(*keys, F.posexplode(table).alias("position", "record"))
             rows.select(*keys, "position", "record.*").write.mode(mode).parquet(written[table])
     finally:
-        result.unpersist()
+        if owned:
+            result.unpersist()
     return written
