@@ -23,6 +23,7 @@ from pyspark.sql import types as T  # noqa: E402
 
 import gonghui_extract  # noqa: E402
 import gonghui_extract.spark as spark_module  # noqa: E402
+from gonghui_extract import cli  # noqa: E402
 from gonghui_extract.records import (  # noqa: E402
     Article,
     DateMention,
@@ -164,6 +165,16 @@ def test_spark_gives_the_same_records_as_extract_on_the_seeds(seeds_result) -> N
     for source, text, reference_date in seeds:
         assert rows[source][ERROR_COLUMN] is None
         assert _document(rows[source]) == gonghui_extract.extract(text, reference_date=reference_date)
+
+
+def test_spark_gives_the_same_records_as_the_cli_on_the_seeds(seeds_result, capsys) -> None:
+    rows = {row["source"]: _document(row).model_dump(mode="json") for row in seeds_result.collect()}
+    for source, _, reference_date in _seeds():
+        assert cli.main(["extract", str(CORPUS / "seeds" / source), "--reference-date", reference_date]) == 0
+        (line,) = capsys.readouterr().out.splitlines()
+        printed = json.loads(line)
+        for dimension in ("metrics", "dates", "organisations"):
+            assert rows[source][dimension] == printed[dimension], (source, dimension)
 
 
 def test_output_keeps_key_columns_and_drops_the_text(seeds_result) -> None:
