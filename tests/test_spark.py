@@ -223,6 +223,11 @@ def test_parquet_tables_hold_every_record_once(spark, seeds_result, tmp_path) ->
         assert got == expected, table
 
 
+def test_an_unknown_parquet_layout_is_refused(seeds_result, tmp_path) -> None:
+    with pytest.raises(ValueError, match="layout"):
+        write_parquet(seeds_result, str(tmp_path / "x"), layout="flat")
+
+
 def test_parquet_nested_reads_back_as_the_same_documents(spark, seeds_result, tmp_path) -> None:
     written = write_parquet(seeds_result, str(tmp_path / "nested"), layout="nested")
     stored = {row["source"]: _document(row) for row in spark.read.parquet(written["documents"]).collect()}

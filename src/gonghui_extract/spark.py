@@ -150,13 +150,14 @@ def extract_dataframe(df: DataFrame, *, text_column: str = "text", reference_col
                       rules: list[str] | None = None) -> DataFrame:
     """Extract every text of ``df``: one output row per input row.
 
-    The text column holds strings, or bytes (e.g. from ``read_files``) that are
-    decoded as the CLI decodes files.  The output keeps every input column except the text and reference-date
-    columns (e.g. ``source``), then has one column per Document field
-    (``metrics``, ``dates``, ... as arrays of structs) and ``error``, null
-    unless that row's text could not be extracted.  ``reference_column`` is
-    used when present (a date or a YYYY-MM-DD string).  ``rules`` lists extra
-    rules folders, which must exist on every executor.
+    The text column holds strings, or bytes (e.g. from ``read_files``) that
+    are decoded as the CLI decodes files.  The output keeps every input column
+    except the text and reference-date columns (e.g. ``source``), then has one
+    column per Document field (``metrics``, ``dates``, ... as arrays of
+    structs) and ``error``, null unless that row's text could not be decoded
+    or extracted.  ``reference_column`` is used when present (a date or a
+    YYYY-MM-DD string).  ``rules`` lists extra rules folders, which must exist
+    on every executor.
     """
     if text_column not in df.columns:
         raise ValueError(f"no text column {text_column!r} among {df.columns}")
@@ -193,6 +194,8 @@ def write_parquet(result: DataFrame, path: str, *, layout: Literal["tables", "ne
     fields as columns, the text's kept columns (e.g. ``source``) and
     ``position`` (its index in the text's list) to join on.
     """
+    if layout not in ("tables", "nested"):
+        raise ValueError(f"layout must be 'tables' or 'nested', got {layout!r}")
     if layout == "nested":
         result.write.mode(mode).parquet(path)
         return {"documents": path}
