@@ -20,11 +20,10 @@ import argparse
 import json
 import platform
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from seed_corpus import Article, chars, corpus, extract_all, lcut_all, warm_up
+from seed_corpus import Article, best_seconds, chars, corpus, extract_all, lcut_all, warm_up
 
 BASELINE = Path(__file__).with_name("baseline.json")
 DEFAULT_TOLERANCE = 0.25
@@ -57,13 +56,9 @@ class Verdict:
 def measure_ratio(articles: list[Article], repeats: int = 5) -> float:
     """extract time / jieba.lcut time over ``articles``, each the best of ``repeats`` interleaved runs."""
     warm_up(articles)
-    best = {extract_all: float("inf"), lcut_all: float("inf")}
-    for _ in range(repeats):
-        for run in best:
-            start = time.perf_counter()
-            run(articles)
-            best[run] = min(best[run], time.perf_counter() - start)
-    return best[extract_all] / best[lcut_all]
+    extract_seconds, lcut_seconds = best_seconds(repeats, lambda: extract_all(articles),
+                                                 lambda: lcut_all(articles))
+    return extract_seconds / lcut_seconds
 
 
 def load_baseline(path: Path = BASELINE) -> dict:

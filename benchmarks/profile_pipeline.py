@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> None:
     runs = [profile_once(pipeline, spent, articles) for _ in range(args.repeats)]
     best = {name: min(run[name] for run in runs) for name in runs[0]}
     total = sum(best.values())
-    lcut = best_seconds(lambda: lcut_all(articles), args.repeats)
+    (lcut,) = best_seconds(args.repeats, lambda: lcut_all(articles))
     print(f"corpus: {len(articles)} articles, {n_chars:,} chars; best of {args.repeats} passes")
     print(f"{'component':<18}{'seconds':>10}{'share':>8}  speed")
     for name, seconds in sorted(best.items(), key=lambda item: -item[1]):

@@ -40,7 +40,7 @@ def pool_seconds(articles: list[Article], workers: int, repeats: int) -> tuple[f
         start = time.perf_counter()
         run()
         cold = time.perf_counter() - start
-        return cold, best_seconds(run, repeats)
+        return cold, best_seconds(repeats, run)[0]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"corpus: {len(articles)} articles, {n_chars:,} chars; {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.2f}")
     warm_up(articles)
-    inline = best_seconds(lambda: extract_all(articles), args.repeats)
+    (inline,) = best_seconds(args.repeats, lambda: extract_all(articles))
     print(f"  {'in-process':<12} warm {inline:7.3f} s  {rate(n_chars, inline)}")
     base = None
     for workers in args.workers:

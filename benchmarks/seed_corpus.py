@@ -47,13 +47,17 @@ def chars(articles: Iterable[Article]) -> int:
     return sum(len(text) for text, _ in articles)
 
 
-def best_seconds(run: Callable[[], object], repeats: int) -> float:
-    """The fastest of ``repeats`` runs: the least disturbed by the rest of the machine."""
-    best = float("inf")
+def best_seconds(repeats: int, *runs: Callable[[], object]) -> list[float]:
+    """The fastest of ``repeats`` runs of each: the least disturbed by the rest of the machine.
+
+    Several runs are interleaved, so a busy spell on the machine slows them alike.
+    """
+    best = [float("inf")] * len(runs)
     for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - start)
+        for i, run in enumerate(runs):
+            start = time.perf_counter()
+            run()
+            best[i] = min(best[i], time.perf_counter() - start)
     return best
 
 
