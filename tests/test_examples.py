@@ -24,15 +24,16 @@ def _cases():
     for table in sorted(EXAMPLES.glob("*.yaml")):
         dimension = table.stem
         data = yaml.safe_load(table.read_text(encoding="utf-8")) or {}
-        for section, mark in (("examples", ()), ("xfail", (pytest.mark.xfail(strict=True),))):
+        for section in ("examples", "xfail"):
             for i, case in enumerate(data.get(section) or []):
-                reason = case.get("reason", "")
-                marks = (pytest.mark.xfail(strict=True, reason=reason),) if mark else ()
-                yield pytest.param(dimension, case, id=f"{dimension}-{section}{i}-{case['text'][:16]}", marks=marks)
+                marks = [pytest.mark.xfail(strict=True, reason=case.get("reason", ""))] if section == "xfail" else []
+                case_id = f"{dimension}-{section}{i}-{case['text'][:16]}"
+                yield pytest.param(dimension, case, id=case_id, marks=marks)
 
 
 def _same(expected, got) -> bool:
-    if isinstance(expected, (int, float)) and isinstance(got, (int, float)) and not isinstance(expected, bool):
+    numbers = (int, float)
+    if isinstance(expected, numbers) and isinstance(got, numbers) and not isinstance(expected, bool):
         return math.isclose(expected, got, rel_tol=1e-9, abs_tol=1e-9)
     return str(expected) == str(got) if expected is not None else got is None
 
