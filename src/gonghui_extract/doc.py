@@ -7,6 +7,7 @@ text exactly as the caller gave it, once, when records are built.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -60,9 +61,9 @@ class Doc:
 
     def sentence_at(self, pos: int) -> tuple[int, int]:
         """The sentence (view offsets) containing ``pos``; the whole view if none was found."""
-        for start, end in self.sentences:
-            if start <= pos < end:
-                return start, end
+        i = bisect_right(self.sentences, pos, key=lambda s: s[0]) - 1
+        if i >= 0 and self.sentences[i][0] <= pos < self.sentences[i][1]:
+            return self.sentences[i]
         return 0, len(self.view)
 
     def article_at(self, pos: int) -> ArticleSpan | None:

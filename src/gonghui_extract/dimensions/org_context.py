@@ -14,6 +14,7 @@ region is written to ``ArticleSpan.meta["region"]``.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from typing import TYPE_CHECKING
 
@@ -115,34 +116,42 @@ class Scope:
                              if len(self.gaz.divisions(w)) == 1)
         self.dominant = max(counts, key=lambda d: (counts[d], -self._first(anchors, d))) if counts else None
         self.anchors = anchors
-        self._perspectives: dict[int, Division | None] = {}
+        self._after = self._walk(anchors)
 
     @staticmethod
     def _first(anchors: list[tuple[int, Division, bool]], div: Division) -> int:
         return next((pos for pos, d, _ in anchors if d == div), 1 << 30)
 
-    def perspective_at(self, pos: int) -> Division | None:
-        """The region in view at ``pos``.
+    def _walk(self, anchors: list[tuple[int, Division, bool]]) -> list[Division | None]:
+        """The region in view just after each anchor, computed in one pass over the anchors.
 
         An anchor elsewhere moves it; one above it never does (江门市总工会 in a Taishan
         article); one below it does only from a heading or a collective name, or when named
         twice running (曲江区人民法院、南雄市人民法院 listed in a Shaoguan article do not).
         """
-        if pos not in self._perspectives:
-            current, below = self.dominant, None
-            for at, div, strong in self.anchors:
-                if at >= pos:
-                    break
-                if current is None:
-                    current = div
-                elif div in self.gaz.chain(current)[1:]:
-                    continue
-                elif current in self.gaz.chain(div)[1:] and not strong and below != div:
-                    below = div
-                    continue
+        current, below, after = self.dominant, None, []
+        for _, div, strong in anchors:
+            if current is None:
                 current = div
-            self._perspectives[pos] = current
-        return self._perspectives[pos]
+            elif div in self.gaz.chain(current)[1:]:
+                pass
+            elif current in self.gaz.chain(div)[1:] and not strong and below != div:
+                below = div
+            else:
+                current = div
+            after.append(current)
+        return after
+
+    def perspective_at(self, pos: int) -> Division | None:
+        """The region in view at ``pos``: that after the last anchor before it."""
+        i = bisect_left(self.anchors, pos, key=lambda a: a[0])
+        return self._after[i - 1] if i else self.dominant
+
+
+def _nearest(starts: list[int], pos: int) -> int:
+    """Distance from ``pos`` to the closest of the sorted ``starts``."""
+    i = bisect_left(starts, pos)
+    return min(abs(starts[j] - pos) for j in (i - 1, i) if 0 <= j < len(starts))
 
 
 def _suffix_of(name: str, t: Tables) -> str | None:
@@ -227,6 +236,11 @@ class Resolver:
 
     def resolve(self) -> list[tuple[Mention, dict]]:
         first = [(m, *self.first_pass(m)) for m in self.scope.mentions]
+        # each distinct (kind, name) once, with where it is written: fuller forms are looked up
+        # among distinct names, not among all mentions, so a long text stays linear
+        written: dict[tuple[str, str], list[int]] = {}
+        for other, other_name, _, _ in first:
+            written.setdefault((other.kind, other_name), []).append(other.start)
         out = []
         for m, name, fallback, how in first:
             if how in ("alias", "short_form"):
@@ -235,14 +249,14 @@ class Resolver:
             here = self.scope.perspective_at(m.start)
             expanded = self.expand(name)
             best = None
-            for other, other_name, _, _ in first:
-                if other is m or len(other_name) <= len(name) or other.kind != m.kind:
+            for (kind, other_name), starts in written.items():
+                if kind != m.kind or len(other_name) <= len(name):
                     continue
                 if not (other_name.endswith(name) or _abbreviates(name, other_name, self.t)
                         or (expanded and other_name.endswith(expanded))
                         or (m.kind == "company" and other_name.startswith(name))):
                     continue
-                key = (self._fit(other_name, here), -abs(other.start - m.start))
+                key = (self._fit(other_name, here), -_nearest(starts, m.start))
                 if best is None or key > best[0]:
                     best = (key, other_name)
             if best is not None and (best[0][0] > 0 or fallback is None):
