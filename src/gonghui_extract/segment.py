@@ -1,31 +1,328 @@
-"""Articles and sentences of the view, by the boundaries rules/segment.yaml lists."""
+"""Articles and sentences of the view, by the page furniture rules/segment.yaml describes.
+
+A page of this press holds several items, each headed by some of: a column
+label, a title, a byline, a 本报讯 lead; captions and photo credits sit
+anywhere; a source credit ends an item.  A scanned page also holds pieces of
+items continued elsewhere.  The engine reads the view paragraph by paragraph,
+gives each the role of the first rule that matches (a short line no rule names
+is a heading), and opens a new article where the furniture says an item
+begins.  Text glued to a cut paragraph by normalisation is checked for
+cohesion: a run that reads more like an earlier item than like the one it
+follows becomes a fragment of its own rather than mixing two items.
+"""
 
 from __future__ import annotations
 
+import math
+from bisect import bisect_left
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import pairwise, takewhile
+from typing import Any
+
+import regex
+from pydantic import BaseModel
+
 from .doc import ArticleSpan, Doc
-from .patterns import SafePattern
+from .patterns import SafePattern, alternation
 from .pipeline import component
 from .rules import RuleFile, Rules, rule_file
+
+ROLES = ("column", "byline", "photo_credit", "source_credit", "caption")
+
+
+class RoleRule(BaseModel):
+    id: str
+    role: str
+    pattern: str
+    note: str = ""
+
+
+class PatternRule(BaseModel):
+    id: str
+    pattern: str
+    note: str = ""
+
+
+class Cohesion(BaseModel):
+    other_margin: float = 1.3
+    min_run_chars: int = 60
+    same_item_min: float = 0.3
 
 
 @rule_file("segment.yaml")
 class SegmentRules(RuleFile):
-    """Where sentences end."""
+    """Where sentences end and how the furniture of a page is recognised."""
 
     sentence_end: str = r"[。！？!?；;]+[”’」』]?|\n+"
+    paragraph_end: str = r"[。！？!?…”’」』)）]\s*$"
+    heading_max_chars: int = 40
+    heading_forbidden: str = r"[。！？!?；;]"
+    byline_continuation_max_chars: int = 8
+    roles: list[RoleRule] = []  # noqa: RUF012 - pydantic copies defaults
+    inline_credits: list[PatternRule] = []  # noqa: RUF012
+    author_roles: list[str] = []  # noqa: RUF012
+    datelines: list[PatternRule] = []  # noqa: RUF012
+    cohesion: Cohesion = Cohesion()
+
+
+@dataclass
+class _Compiled:
+    sentence_end: SafePattern
+    paragraph_end: SafePattern
+    heading_forbidden: SafePattern
+    roles: list[tuple[str, SafePattern]]
+    inline_credits: list[SafePattern]
+    datelines: list[SafePattern]
+    author_roles: regex.Pattern | None
+
+
+def _compile(cfg: SegmentRules) -> _Compiled:
+    bad = [r.id for r in cfg.roles if r.role not in ROLES]
+    if bad:
+        from .rules import RulesError
+
+        raise RulesError("segment.yaml", f"entry id {bad[0]}", f"role must be one of {ROLES}")
+
+    def one(rule_id: str, pattern: str) -> SafePattern:
+        return SafePattern.compile(rule_id, pattern, "segment.yaml")
+
+    return _Compiled(
+        sentence_end=one("segment.sentence_end", cfg.sentence_end),
+        paragraph_end=one("segment.paragraph_end", cfg.paragraph_end),
+        heading_forbidden=one("segment.heading_forbidden", cfg.heading_forbidden),
+        roles=[(r.role, one(r.id, r.pattern)) for r in cfg.roles],
+        inline_credits=[one(r.id, r.pattern) for r in cfg.inline_credits],
+        datelines=[one(r.id, r.pattern) for r in cfg.datelines],
+        author_roles=regex.compile(f"({alternation(cfg.author_roles)})") if cfg.author_roles else None,
+    )
+
+
+@dataclass
+class _Unit:
+    """A paragraph of the view, or the part of one that follows a joined line break."""
+
+    start: int
+    end: int
+    text: str
+    soft: bool
+    role: str = "body"
+    rule: SafePattern | None = None
+    match: Any = None
+
+
+@dataclass
+class _Article:
+    start: int
+    meta: dict[str, Any] = field(default_factory=dict)
+    parts: list[tuple[str, int, int, str | None]] = field(default_factory=list)
+    bigrams: Counter = field(default_factory=Counter)
+    has_body: bool = False
+    cut: bool = False
+    closed: bool = False
+
+    def add_part(self, role: str, start: int, end: int, rule_id: str | None, doc: Doc) -> None:
+        self.parts.append((role, start, end, rule_id))
+        field_name = "source_credit" if role == "source_credit" else role
+        if field_name in ("column", "title", "subtitle", "byline", "source_credit", "dateline"):
+            self.meta.setdefault(field_name, _source_text(doc, start, end))
+
+
+def _source_text(doc: Doc, start: int, end: int) -> str:
+    """The source text behind a view stretch, its whitespace runs made single spaces."""
+    s, e = doc.source_span(start, end)
+    return " ".join(doc.text[s:e].split())
+
+
+def _bigrams(text: str) -> Counter:
+    han = regex.sub(r"[^\p{Han}]+", "", text)
+    return Counter(han[i:i + 2] for i in range(len(han) - 1))
+
+
+def _cosine(a: Counter, b: Counter) -> float:
+    if not a or not b:
+        return 0.0
+    dot = sum(n * b[g] for g, n in a.items() if g in b)
+    return dot / math.sqrt(sum(n * n for n in a.values()) * sum(n * n for n in b.values()))
+
+
+def _soft_breaks(doc: Doc) -> set[int]:
+    """View positions where normalisation joined two lines (a source line break left out)."""
+    found = set()
+    for m in regex.finditer(r"\s*\n\s*", doc.text):
+        j = bisect_left(doc.to_source, m.end())
+        if 0 < j < len(doc.view) and doc.to_source[j - 1] < m.start():
+            found.add(j)
+    return found
+
+
+def _units(doc: Doc, rules: _Compiled) -> list[_Unit]:
+    soft = sorted(_soft_breaks(doc))
+    units = []
+    for m in regex.finditer(r"[^\n]+", doc.view):
+        cuts = [m.start(), *soft[bisect_left(soft, m.start() + 1):bisect_left(soft, m.end())], m.end()]
+        for k, (a, b) in enumerate(pairwise(cuts)):
+            text = doc.view[a:b]
+            lead, trail = len(text) - len(text.lstrip()), len(text) - len(text.rstrip())
+            if b - trail > a + lead:
+                units.append(_Unit(a + lead, b - trail, text.strip(), soft=k > 0))
+    return units
+
+
+def _classify(units: list[_Unit], rules: _Compiled, cfg: SegmentRules) -> list[_Unit]:
+    out: list[_Unit] = []
+    for u in units:
+        if not u.soft:
+            for role, pattern in rules.roles:
+                u.match = pattern.search(u.text)
+                if u.match:
+                    u.role, u.rule = role, pattern
+                    break
+            else:
+                short = len(u.text) <= cfg.heading_max_chars and not rules.heading_forbidden.search(u.text)
+                u.role = "heading" if short else "body"
+        if (u.role == "heading" and out and out[-1].role == "byline"
+                and len(u.text) <= cfg.byline_continuation_max_chars
+                and _completes_role(out[-1].text, u.text, rules.author_roles)):
+            out[-1].end, out[-1].text, out[-1].match = u.end, out[-1].text + u.text, None
+            continue
+        out.append(u)
+    return out
+
+
+def _completes_role(byline: str, line: str, roles: regex.Pattern | None) -> bool:
+    """Whether ``line`` finishes a role word the byline's last line began (通讯 / 员 莫丽华)."""
+    joined = byline + line
+    return roles is not None and any(m.start() < len(byline) < m.end() for m in roles.finditer(joined))
+
+
+def _authors(doc: Doc, unit_start: int, text: str, match: Any, roles: regex.Pattern | None) -> list[dict]:
+    """The names of a byline with their roles; names are split where the source has spaces."""
+    if match is not None and "name" in match.groupdict() and match.group("name"):
+        return [{"name": match.group("name"), "role": match.group("role")}]
+    if roles is None:
+        return []
+    authors: list[dict] = []
+    pos, role, waiting = 0, None, []
+    for piece in roles.split(text):
+        if roles.fullmatch(piece):
+            if waiting and role is None:  # names before a trailing role: 尤嘉 张丙涛 摄
+                authors.extend({"name": n, "role": piece} for n in waiting)
+                waiting = []
+            role = piece
+        elif piece.strip(" ■▲►●◆:：、"):
+            start = unit_start + pos + len(piece) - len(piece.lstrip(" ■▲►●◆:：、"))
+            end = unit_start + pos + len(piece.rstrip(" 、"))
+            names = [n for n in regex.split(r"[\s、]+", _source_text(doc, start, end)) if n]
+            if role is None:
+                waiting = names
+            else:
+                authors.extend({"name": n, "role": role} for n in names)
+        pos += len(piece)
+    authors.extend({"name": n, "role": None} for n in waiting if role is None)
+    return authors
+
+
+def _run(units: list[_Unit], k: int) -> Counter:
+    """Bigrams of unit ``k`` and the body text right after it: the evidence of where it belongs."""
+    texts = [units[k].text, *(v.text for v in takewhile(lambda v: v.role == "body", units[k + 1:]))]
+    return _bigrams("".join(texts)[:2000])
+
+
+def _continues(units: list[_Unit], k: int, current: _Article, cfg: Cohesion) -> bool:
+    """Whether a heading after a cut paragraph goes on with the current item (a subhead)."""
+    return _cosine(_run(units, k), current.bigrams) >= cfg.same_item_min
+
+
+def _reads_like_another(run: Counter, current: _Article, earlier: list[_Article], cfg: Cohesion) -> bool:
+    own = _cosine(run, current.bigrams)
+    return any(_cosine(run, a.bigrams) > own * cfg.other_margin for a in earlier if a is not current)
 
 
 @component("segment")
 def segment(doc: Doc, rules: Rules) -> None:
-    """Split the view into sentences; the whole view is one article until segmentation says more."""
-    start = 0
-    sentence_end = rules.memo("segment.sentence_end", lambda: SafePattern.compile(
-        "segment.sentence_end", rules.get(SegmentRules).sentence_end, "segment.yaml"))
-    for m in sentence_end.finditer(doc.view, doc.warnings):
-        if m.end() > start:
-            doc.sentences.append((start, m.end()))
-        start = m.end()
-    if start < len(doc.view):
-        doc.sentences.append((start, len(doc.view)))
-    if not doc.articles:
-        doc.articles.append(ArticleSpan(0, len(doc.view)))
+    """Cut the view into articles (with their furniture) and sentences."""
+    cfg = rules.get(SegmentRules)
+    compiled = rules.memo("segment.compiled", lambda: _compile(cfg))
+    units = _classify(_units(doc, compiled), compiled, cfg)
+    articles: list[_Article] = []
+
+    def open_article(at: int) -> _Article:
+        articles.append(_Article(start=0 if not articles else at))
+        return articles[-1]
+
+    for k, u in enumerate(units):
+        cur = articles[-1] if articles else None
+        following = next((v for v in units[k + 1:] if v.role not in ("caption", "photo_credit")), None)
+        if u.role == "column":
+            if cur is None or cur.has_body or "title" in cur.meta:
+                cur = open_article(u.start)
+            cur.add_part("column", u.start, u.end, u.rule.rule_id if u.rule else None, doc)
+        elif u.role == "heading":
+            leads = following is not None and (following.role == "byline" or _dateline(following, compiled))
+            if cur is None or (cur.has_body and (leads or cur.closed or (cur.cut and not _continues(
+                    units, k, cur, cfg.cohesion)))):
+                cur = open_article(u.start)
+            role = ("subhead" if cur.has_body else "subtitle" if "title" in cur.meta else "title")
+            cur.add_part(role, u.start, u.end, None, doc)
+        elif u.role == "body":
+            run = None
+            if cur is not None and u.soft and not cur.closed:
+                text = "".join(v.text for v in takewhile(lambda v: v.role == "body", units[k:]))[:2000]
+                run = _bigrams(text) if len(text) >= cfg.cohesion.min_run_chars else None
+            if cur is None or cur.closed or (run and _reads_like_another(run, cur, articles, cfg.cohesion)):
+                cur = open_article(u.start)
+            _body(doc, cur, u, compiled)
+        else:
+            if cur is None or (u.role == "byline" and cur.closed):
+                cur = open_article(u.start)
+            cur.add_part(u.role, u.start, u.end, u.rule.rule_id if u.rule else None, doc)
+            if u.role == "byline" and "authors" not in cur.meta:
+                cur.meta["authors"] = _authors(doc, u.start, u.text, u.match, compiled.author_roles)
+            cur.closed = cur.closed or u.role == "source_credit"
+    if not articles:
+        open_article(0)
+    _finish(doc, articles, compiled)
+
+
+def _dateline(u: _Unit, rules: _Compiled) -> Any:
+    return next((m for p in rules.datelines if (m := p.search(u.text))), None) if u.role == "body" else None
+
+
+def _body(doc: Doc, art: _Article, u: _Unit, rules: _Compiled) -> None:
+    """Add a body paragraph: its lead (dateline and byline) if it opens the article, its credits."""
+    if not art.has_body and not u.soft:
+        for pattern in rules.datelines:
+            m = pattern.search(u.text)
+            if m:
+                art.add_part("dateline", u.start + m.start(), u.start + m.end(), pattern.rule_id, doc)
+                if m.groupdict().get("byline"):
+                    s, e = u.start + m.start("byline"), u.start + m.end("byline")
+                    art.add_part("byline", s, e, pattern.rule_id, doc)
+                    authors = _authors(doc, s, m.group("byline"), None, rules.author_roles)
+                    art.meta.setdefault("authors", authors)
+                break
+    for pattern in rules.inline_credits:
+        for m in pattern.finditer(u.text):
+            art.add_part("source_credit", u.start + m.start(), u.start + m.end(), pattern.rule_id, doc)
+            art.closed = True
+    art.has_body = True
+    art.cut = not rules.paragraph_end.search(u.text)
+    art.bigrams.update(_bigrams(u.text))
+
+
+def _finish(doc: Doc, articles: list[_Article], rules: _Compiled) -> None:
+    """ArticleSpans tiling the view, and the sentences of each."""
+    ends = [a.start for a in articles[1:]] + [len(doc.view)]
+    for index, (art, end) in enumerate(zip(articles, ends, strict=True)):
+        headed = any(key in art.meta for key in ("title", "byline", "dateline"))
+        meta = {"index": index, "kind": "article" if headed else "fragment", **art.meta,
+                "parts": art.parts}
+        doc.articles.append(ArticleSpan(art.start, end, meta))
+        start = art.start
+        for m in rules.sentence_end.finditer(doc.view, doc.warnings, art.start, end):
+            if m.end() > start:
+                doc.sentences.append((start, m.end()))
+            start = m.end()
+        if start < end:
+            doc.sentences.append((start, end))
