@@ -48,6 +48,7 @@ class Cohesion(BaseModel):
     other_margin: float = 1.3
     min_run_chars: int = 60
     same_item_min: float = 0.3
+    min_current_bigrams: int = 100
 
 
 @rule_file("segment.yaml")
@@ -106,6 +107,7 @@ class _Unit:
     end: int
     text: str
     soft: bool
+    paragraph: str = ""  # the whole paragraph a unit is the first part of: what its role is read from
     role: str = "body"
     rule: SafePattern | None = None
     match: Any = None
@@ -165,7 +167,8 @@ def _units(doc: Doc, rules: _Compiled) -> list[_Unit]:
             text = doc.view[a:b]
             lead, trail = len(text) - len(text.lstrip()), len(text) - len(text.rstrip())
             if b - trail > a + lead:
-                units.append(_Unit(a + lead, b - trail, text.strip(), soft=k > 0))
+                units.append(_Unit(a + lead, b - trail, text.strip(), soft=k > 0,
+                                   paragraph=m.group().strip() if k == 0 else ""))
     return units
 
 
@@ -174,13 +177,17 @@ def _classify(units: list[_Unit], rules: _Compiled, cfg: SegmentRules) -> list[_
     for u in units:
         if not u.soft:
             for role, pattern in rules.roles:
-                u.match = pattern.search(u.text)
+                u.match = pattern.search(u.paragraph)
                 if u.match:
                     u.role, u.rule = role, pattern
                     break
             else:
-                short = len(u.text) <= cfg.heading_max_chars and not rules.heading_forbidden.search(u.text)
+                short = (len(u.paragraph) <= cfg.heading_max_chars
+                         and not rules.heading_forbidden.search(u.paragraph))
                 u.role = "heading" if short else "body"
+        if u.soft and out and out[-1].role != "body":  # the rest of a caption, credit or heading
+            out[-1].end, out[-1].text = u.end, out[-1].text + u.text
+            continue
         if (u.role == "heading" and out and out[-1].role == "byline"
                 and len(u.text) <= cfg.byline_continuation_max_chars
                 and _completes_role(out[-1].text, u.text, rules.author_roles)):
@@ -194,6 +201,24 @@ def _completes_role(byline: str, line: str, roles: regex.Pattern | None) -> bool
     """Whether ``line`` finishes a role word the byline's last line began (通讯 / 员 莫丽华)."""
     joined = byline + line
     return roles is not None and any(m.start() < len(byline) < m.end() for m in roles.finditer(joined))
+
+
+def _names(text: str) -> list[str]:
+    """Names separated by spaces; a lone character is half a name OCR split, joined to the shorter side."""
+    names = [n for n in regex.split(r"[\s、]+", text) if n]
+    k = 0
+    while k < len(names):
+        if len(names[k]) == 1 and len(names) > 1:
+            before = len(names[k - 1]) if k > 0 else 99
+            after = len(names[k + 1]) if k + 1 < len(names) else 99
+            if after <= before:
+                names[k:k + 2] = [names[k] + names[k + 1]]
+            else:
+                names[k - 1:k + 1] = [names[k - 1] + names[k]]
+                k -= 1
+            continue
+        k += 1
+    return names
 
 
 def _authors(doc: Doc, unit_start: int, text: str, match: Any, roles: regex.Pattern | None) -> list[dict]:
@@ -213,7 +238,7 @@ def _authors(doc: Doc, unit_start: int, text: str, match: Any, roles: regex.Patt
         elif piece.strip(" ■▲►●◆:：、"):
             start = unit_start + pos + len(piece) - len(piece.lstrip(" ■▲►●◆:：、"))
             end = unit_start + pos + len(piece.rstrip(" 、"))
-            names = [n for n in regex.split(r"[\s、]+", _source_text(doc, start, end)) if n]
+            names = _names(_source_text(doc, start, end))
             if role is None:
                 waiting = names
             else:
@@ -234,7 +259,18 @@ def _continues(units: list[_Unit], k: int, current: _Article, cfg: Cohesion) -> 
     return _cosine(_run(units, k), current.bigrams) >= cfg.same_item_min
 
 
+def _headed(art: _Article) -> bool:
+    return any(key in art.meta for key in ("title", "byline", "dateline"))
+
+
 def _reads_like_another(run: Counter, current: _Article, earlier: list[_Article], cfg: Cohesion) -> bool:
+    """Whether a run glued to an unheaded fragment belongs to another item.
+
+    Only a fragment is weighed: a heading is evidence an item goes on, and a
+    fragment shorter than ``min_current_bigrams`` is too little to compare with.
+    """
+    if _headed(current) or sum(current.bigrams.values()) < cfg.min_current_bigrams:
+        return False
     own = _cosine(run, current.bigrams)
     return any(_cosine(run, a.bigrams) > own * cfg.other_margin for a in earlier if a is not current)
 
@@ -315,8 +351,7 @@ def _finish(doc: Doc, articles: list[_Article], rules: _Compiled) -> None:
     """ArticleSpans tiling the view, and the sentences of each."""
     ends = [a.start for a in articles[1:]] + [len(doc.view)]
     for index, (art, end) in enumerate(zip(articles, ends, strict=True)):
-        headed = any(key in art.meta for key in ("title", "byline", "dateline"))
-        meta = {"index": index, "kind": "article" if headed else "fragment", **art.meta,
+        meta = {"index": index, "kind": "article" if _headed(art) else "fragment", **art.meta,
                 "parts": art.parts}
         doc.articles.append(ArticleSpan(art.start, end, meta))
         start = art.start
