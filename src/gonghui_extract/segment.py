@@ -14,10 +14,11 @@ follows becomes a fragment of its own rather than mixing two items.
 from __future__ import annotations
 
 import math
+import operator
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import pairwise, takewhile
+from itertools import islice, pairwise, takewhile
 from typing import Any
 
 import regex
@@ -28,6 +29,7 @@ from .patterns import SafePattern, alternation
 from .pipeline import component
 from .rules import RuleFile, Rules, rule_file
 
+_NOT_HAN = regex.compile(r"[^\p{Han}]+")
 ROLES = ("column", "byline", "photo_credit", "source_credit", "caption")
 
 
@@ -118,10 +120,20 @@ class _Article:
     start: int
     meta: dict[str, Any] = field(default_factory=dict)
     parts: list[tuple[str, int, int, str | None]] = field(default_factory=list)
-    bigrams: Counter = field(default_factory=Counter)
+    body: list[str] = field(default_factory=list)
     has_body: bool = False
     cut: bool = False
     closed: bool = False
+
+    @property
+    def bigrams(self) -> Counter:
+        """Character bigrams of the body, counted when cohesion is weighed (rarely), not per paragraph."""
+        if self._counted != len(self.body):
+            self._bigrams, self._counted = _bigrams("".join(self.body)), len(self.body)
+        return self._bigrams
+
+    _bigrams: Counter = field(default_factory=Counter)
+    _counted: int = 0
 
     def add_part(self, role: str, start: int, end: int, rule_id: str | None, doc: Doc) -> None:
         self.parts.append((role, start, end, rule_id))
@@ -137,8 +149,8 @@ def _source_text(doc: Doc, start: int, end: int) -> str:
 
 
 def _bigrams(text: str) -> Counter:
-    han = regex.sub(r"[^\p{Han}]+", "", text)
-    return Counter(han[i:i + 2] for i in range(len(han) - 1))
+    han = _NOT_HAN.sub("", text)
+    return Counter(map(operator.add, han, han[1:]))
 
 
 def _cosine(a: Counter, b: Counter) -> float:
@@ -248,15 +260,15 @@ def _authors(doc: Doc, unit_start: int, text: str, match: Any, roles: regex.Patt
     return authors
 
 
-def _run(units: list[_Unit], k: int) -> Counter:
-    """Bigrams of unit ``k`` and the body text right after it: the evidence of where it belongs."""
-    texts = [units[k].text, *(v.text for v in takewhile(lambda v: v.role == "body", units[k + 1:]))]
-    return _bigrams("".join(texts)[:2000])
+def _run(units: list[_Unit], k: int) -> str:
+    """Unit ``k`` and the body text right after it: the evidence of where it belongs."""
+    after = takewhile(lambda v: v.role == "body", islice(units, k + 1, None))
+    return "".join([units[k].text, *(v.text for v in after)])[:2000]
 
 
 def _continues(units: list[_Unit], k: int, current: _Article, cfg: Cohesion) -> bool:
     """Whether a heading after a cut paragraph goes on with the current item (a subhead)."""
-    return _cosine(_run(units, k), current.bigrams) >= cfg.same_item_min
+    return _cosine(_bigrams(_run(units, k)), current.bigrams) >= cfg.same_item_min
 
 
 def _headed(art: _Article) -> bool:
@@ -287,15 +299,16 @@ def segment(doc: Doc, rules: Rules) -> None:
         articles.append(_Article(start=0 if not articles else at))
         return articles[-1]
 
+    following = _following(units)
     for k, u in enumerate(units):
         cur = articles[-1] if articles else None
-        following = next((v for v in units[k + 1:] if v.role not in ("caption", "photo_credit")), None)
         if u.role == "column":
             if cur is None or cur.has_body or "title" in cur.meta:
                 cur = open_article(u.start)
             cur.add_part("column", u.start, u.end, u.rule.rule_id if u.rule else None, doc)
         elif u.role == "heading":
-            leads = following is not None and (following.role == "byline" or _dateline(following, compiled))
+            after = following[k]
+            leads = after is not None and (after.role == "byline" or _dateline(after, compiled))
             if cur is None or (cur.has_body and (leads or cur.closed or (cur.cut and not _continues(
                     units, k, cur, cfg.cohesion)))):
                 cur = open_article(u.start)
@@ -304,7 +317,7 @@ def segment(doc: Doc, rules: Rules) -> None:
         elif u.role == "body":
             run = None
             if cur is not None and u.soft and not cur.closed:
-                text = "".join(v.text for v in takewhile(lambda v: v.role == "body", units[k:]))[:2000]
+                text = _run(units, k)
                 run = _bigrams(text) if len(text) >= cfg.cohesion.min_run_chars else None
             if cur is None or cur.closed or (run and _reads_like_another(run, cur, articles, cfg.cohesion)):
                 cur = open_article(u.start)
@@ -319,6 +332,17 @@ def segment(doc: Doc, rules: Rules) -> None:
     if not articles:
         open_article(0)
     _finish(doc, articles, compiled)
+
+
+def _following(units: list[_Unit]) -> list[_Unit | None]:
+    """For each unit, the next one that is not a caption or a photo credit (these sit anywhere)."""
+    found: list[_Unit | None] = [None] * len(units)
+    nxt = None
+    for k in range(len(units) - 1, -1, -1):
+        found[k] = nxt
+        if units[k].role not in ("caption", "photo_credit"):
+            nxt = units[k]
+    return found
 
 
 def _dateline(u: _Unit, rules: _Compiled) -> Any:
@@ -344,7 +368,7 @@ def _body(doc: Doc, art: _Article, u: _Unit, rules: _Compiled) -> None:
             art.closed = True
     art.has_body = True
     art.cut = not rules.paragraph_end.search(u.text)
-    art.bigrams.update(_bigrams(u.text))
+    art.body.append(u.text)
 
 
 def _finish(doc: Doc, articles: list[_Article], rules: _Compiled) -> None:
