@@ -169,3 +169,13 @@ def test_doc_sentences_never_cross_an_article_boundary() -> None:
     starts = {a.start for a in doc.articles}
     for s, e in doc.sentences:
         assert not any(s < b < e for b in starts)
+
+
+def test_credit_spans_for_components_that_must_skip_them() -> None:
+    from gonghui_extract.segment import furniture_spans
+
+    doc = Pipeline(components=["normalise", "segment"]).doc(seed("004"))
+    credits = [doc.view[s:e] for s, e in furniture_spans(doc)]
+    assert "盱眙县政协副主席、县总工会主席陈健" in credits  # its 县总工会 is no organisation mention
+    assert "来源:《工人日报》" in credits
+    assert all(doc.view[s:e] != "建好职工书屋助力打造学习型企业" for s, e in furniture_spans(doc))

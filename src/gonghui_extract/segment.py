@@ -345,6 +345,15 @@ def _following(units: list[_Unit]) -> list[_Unit | None]:
     return found
 
 
+#: furniture whose names are not mentions (ANNOTATION.md: bylines and source credits do not count)
+CREDIT_ROLES = ("byline", "source_credit", "photo_credit")
+
+
+def furniture_spans(doc: Doc, roles: tuple[str, ...] = CREDIT_ROLES) -> list[tuple[int, int]]:
+    """View spans of the articles' furniture of the given roles, e.g. for a component to skip credits."""
+    return sorted((s, e) for art in doc.articles for role, s, e, _ in art.meta.get("parts", ()) if role in roles)
+
+
 def _dateline(u: _Unit, rules: _Compiled) -> Any:
     return next((m for p in rules.datelines if (m := p.search(u.text))), None) if u.role == "body" else None
 
