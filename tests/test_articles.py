@@ -179,3 +179,20 @@ def test_credit_spans_for_components_that_must_skip_them() -> None:
     assert "盱眙县政协副主席、县总工会主席陈健" in credits  # its 县总工会 is no organisation mention
     assert "来源:《工人日报》" in credits
     assert all(doc.view[s:e] != "建好职工书屋助力打造学习型企业" for s, e in furniture_spans(doc))
+
+
+def test_articles_command_decodes_lists_and_names_what_it_skips(tmp_path: Path, capsys) -> None:
+    import json
+
+    from gonghui_extract.cli import main
+
+    gbk = tmp_path / "page.txt"
+    gbk.write_bytes(seed("003").encode("gb18030"))
+    binary = tmp_path / "scan.bin"
+    binary.write_bytes(bytes(range(256)) * 2)
+    assert main(["articles", str(gbk), str(binary)]) == 1
+    out, err = capsys.readouterr()
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert len(rows) == 6 and {r["encoding"] for r in rows} == {"gb18030"}
+    assert rows[0]["column"] == "揭阳市总工会" and "metrics" not in rows[0]
+    assert "scan.bin" in err

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import Pipeline
+from .cli_articles import add_articles
 from .rules import RulesError
 
 
@@ -42,7 +43,7 @@ def add_extract(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_extract)
 
 
-COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [add_extract]
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [add_extract, add_articles]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -351,7 +351,8 @@ CREDIT_ROLES = ("byline", "source_credit", "photo_credit")
 
 def furniture_spans(doc: Doc, roles: tuple[str, ...] = CREDIT_ROLES) -> list[tuple[int, int]]:
     """View spans of the articles' furniture of the given roles, e.g. for a component to skip credits."""
-    return sorted((s, e) for art in doc.articles for role, s, e, _ in art.meta.get("parts", ()) if role in roles)
+    return sorted((s, e) for art in doc.articles
+                  for role, s, e, _ in art.meta.get("parts", ()) if role in roles)
 
 
 def _dateline(u: _Unit, rules: _Compiled) -> Any:
