@@ -196,3 +196,11 @@ def test_articles_command_decodes_lists_and_names_what_it_skips(tmp_path: Path, 
     assert len(rows) == 6 and {r["encoding"] for r in rows} == {"gb18030"}
     assert rows[0]["column"] == "揭阳市总工会" and "metrics" not in rows[0]
     assert "scan.bin" in err
+
+
+def test_a_parenthesised_byline_closing_an_item_is_a_byline_not_a_heading() -> None:
+    text = ("市总工会举办技能竞赛\n\n本报讯 日前,市总工会举办职工技能竞赛,300名职工参赛。\n\n"
+            "(记者 张三 通讯员 李四)\n\n县总工会开展送清凉活动\n\n本报讯 连日来,县总工会深入一线。")
+    doc = gonghui_extract.extract(text)
+    assert [squeeze(a.title) for a in doc.articles] == ["市总工会举办技能竞赛", "县总工会开展送清凉活动"]
+    assert [(x.name, x.role) for x in doc.articles[0].authors] == [("张三", "记者"), ("李四", "通讯员")]

@@ -29,6 +29,8 @@ from .patterns import SafePattern, alternation
 from .pipeline import component
 from .rules import RuleFile, Rules, rule_file
 
+#: what surrounds the names of a byline without being part of them
+_BYLINE_MARKS = " ■▲►●◆:：、()（）"
 _NOT_HAN = regex.compile(r"[^\p{Han}]+")
 ROLES = ("column", "byline", "photo_credit", "source_credit", "caption")
 
@@ -247,9 +249,9 @@ def _authors(doc: Doc, unit_start: int, text: str, match: Any, roles: regex.Patt
                 authors.extend({"name": n, "role": piece} for n in waiting)
                 waiting = []
             role = piece
-        elif piece.strip(" ■▲►●◆:：、"):
-            start = unit_start + pos + len(piece) - len(piece.lstrip(" ■▲►●◆:：、"))
-            end = unit_start + pos + len(piece.rstrip(" 、"))
+        elif piece.strip(_BYLINE_MARKS):
+            start = unit_start + pos + len(piece) - len(piece.lstrip(_BYLINE_MARKS))
+            end = unit_start + pos + len(piece.rstrip(_BYLINE_MARKS))
             names = _names(_source_text(doc, start, end))
             if role is None:
                 waiting = names
