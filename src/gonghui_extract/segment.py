@@ -127,15 +127,14 @@ class _Article:
     cut: bool = False
     closed: bool = False
 
+    counted: tuple[int, Counter] = (0, Counter())  # how many body paragraphs the bigrams are of
+
     @property
     def bigrams(self) -> Counter:
         """Character bigrams of the body, counted when cohesion is weighed (rarely), not per paragraph."""
-        if self._counted != len(self.body):
-            self._bigrams, self._counted = _bigrams("".join(self.body)), len(self.body)
-        return self._bigrams
-
-    _bigrams: Counter = field(default_factory=Counter)
-    _counted: int = 0
+        if self.counted[0] != len(self.body):
+            self.counted = (len(self.body), _bigrams("".join(self.body)))
+        return self.counted[1]
 
     def add_part(self, role: str, start: int, end: int, rule_id: str | None, doc: Doc) -> None:
         self.parts.append((role, start, end, rule_id))
@@ -310,12 +309,12 @@ def segment(doc: Doc, rules: Rules) -> None:
             cur.add_part("column", u.start, u.end, u.rule.rule_id if u.rule else None, doc)
         elif u.role == "heading":
             after = following[k]
-            leads = after is not None and (after.role == "byline" or _dateline(after, compiled))
+            leads = after is not None and (after.role == "byline" or _dateline(after, compiled) is not None)
             if cur is None or (cur.has_body and (leads or cur.closed or (cur.cut and not _continues(
                     units, k, cur, cfg.cohesion)))):
                 cur = open_article(u.start)
             role = ("subhead" if cur.has_body else "subtitle" if "title" in cur.meta else "title")
-            cur.add_part(role, u.start, u.end, None, doc)
+            cur.add_part(role, u.start, u.end, "segment.heading", doc)
         elif u.role == "body":
             run = None
             if cur is not None and u.soft and not cur.closed:
@@ -357,23 +356,23 @@ def furniture_spans(doc: Doc, roles: tuple[str, ...] = CREDIT_ROLES) -> list[tup
                   for role, s, e, _ in art.meta.get("parts", ()) if role in roles)
 
 
-def _dateline(u: _Unit, rules: _Compiled) -> Any:
-    return next((m for p in rules.datelines if (m := p.search(u.text))), None) if u.role == "body" else None
+def _dateline(u: _Unit, rules: _Compiled) -> tuple[str, Any] | None:
+    """The lead a body paragraph opens with (本报讯 ...) and the rule that read it."""
+    if u.role != "body" or u.soft:
+        return None
+    return next(((p.rule_id, m) for p in rules.datelines if (m := p.search(u.text))), None)
 
 
 def _body(doc: Doc, art: _Article, u: _Unit, rules: _Compiled) -> None:
     """Add a body paragraph: its lead (dateline and byline) if it opens the article, its credits."""
-    if not art.has_body and not u.soft:
-        for pattern in rules.datelines:
-            m = pattern.search(u.text)
-            if m:
-                art.add_part("dateline", u.start + m.start(), u.start + m.end(), pattern.rule_id, doc)
-                if m.groupdict().get("byline"):
-                    s, e = u.start + m.start("byline"), u.start + m.end("byline")
-                    art.add_part("byline", s, e, pattern.rule_id, doc)
-                    authors = _authors(doc, s, m.group("byline"), None, rules.author_roles)
-                    art.meta.setdefault("authors", authors)
-                break
+    lead = None if art.has_body else _dateline(u, rules)
+    if lead:
+        rule_id, m = lead
+        art.add_part("dateline", u.start + m.start(), u.start + m.end(), rule_id, doc)
+        if m.groupdict().get("byline"):
+            s, e = u.start + m.start("byline"), u.start + m.end("byline")
+            art.add_part("byline", s, e, rule_id, doc)
+            art.meta.setdefault("authors", _authors(doc, s, m.group("byline"), None, rules.author_roles))
     for pattern in rules.inline_credits:
         for m in pattern.finditer(u.text):
             art.add_part("source_credit", u.start + m.start(), u.start + m.end(), pattern.rule_id, doc)
