@@ -204,3 +204,17 @@ def test_a_parenthesised_byline_closing_an_item_is_a_byline_not_a_heading() -> N
     doc = gonghui_extract.extract(text)
     assert [squeeze(a.title) for a in doc.articles] == ["市总工会举办技能竞赛", "县总工会开展送清凉活动"]
     assert [(x.name, x.role) for x in doc.articles[0].authors] == [("张三", "记者"), ("李四", "通讯员")]
+
+
+def test_seed_004_fragments_point_only_to_their_own_item(page_004) -> None:
+    text, doc = page_004
+
+    def item(article) -> set[str]:
+        body = text[article.start:article.end]
+        return {name for name, marks in ITEMS_004.items() if any(m in body for m in marks)}
+
+    links = [(a, doc.articles[a.continues]) for a in doc.articles if a.continues is not None]
+    assert all(a.kind == "fragment" and target.kind == "article" for a, target in links)
+    assert all(item(a) == item(target) for a, target in links)
+    binhai = next(a for a in doc.articles if "滨海县总工会大力推进职工书屋建设" in text[a.start:a.end])
+    assert squeeze(doc.articles[binhai.continues].title) == "建好职工书屋助力打造学习型企业"

@@ -124,6 +124,8 @@ class Article(BaseModel):
                                       description="(揭阳工), 来源:《工人日报》: who supplied the item")
     dateline: str | None = Field(default=None, description="本报讯 3月29日: the lead's place and date")
     region: str | None = None
+    continues: int | None = Field(default=None, description="for a fragment: the index of the headed "
+                                  "article it clearly reads like (its likely other part), else null")
     parts: list[ArticlePart] = Field(default_factory=list)
     metrics: list[Metric] = Field(default_factory=list)
     dates: list[DateMention] = Field(default_factory=list)

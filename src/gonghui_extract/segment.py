@@ -53,6 +53,8 @@ class Cohesion(BaseModel):
     min_run_chars: int = 60
     same_item_min: float = 0.3
     min_current_bigrams: int = 100
+    link_min: float = 0.4
+    link_margin: float = 1.5
 
 
 @rule_file("segment.yaml")
@@ -267,7 +269,7 @@ def _run(units: list[_Unit], k: int) -> str:
     return "".join([units[k].text, *(v.text for v in after)])[:2000]
 
 
-def _continues(units: list[_Unit], k: int, current: _Article, cfg: Cohesion) -> bool:
+def _goes_on(units: list[_Unit], k: int, current: _Article, cfg: Cohesion) -> bool:
     """Whether a heading after a cut paragraph goes on with the current item (a subhead)."""
     return _cosine(_bigrams(_run(units, k)), current.bigrams) >= cfg.same_item_min
 
@@ -310,7 +312,7 @@ def segment(doc: Doc, rules: Rules) -> None:
         elif u.role == "heading":
             after = following[k]
             leads = after is not None and (after.role == "byline" or _dateline(after, compiled) is not None)
-            if cur is None or (cur.has_body and (leads or cur.closed or (cur.cut and not _continues(
+            if cur is None or (cur.has_body and (leads or cur.closed or (cur.cut and not _goes_on(
                     units, k, cur, cfg.cohesion)))):
                 cur = open_article(u.start)
             role = ("subhead" if cur.has_body else "subtitle" if "title" in cur.meta else "title")
@@ -332,7 +334,7 @@ def segment(doc: Doc, rules: Rules) -> None:
             cur.closed = cur.closed or u.role == "source_credit"
     if not articles:
         open_article(0)
-    _finish(doc, articles, compiled)
+    _finish(doc, articles, compiled, cfg.cohesion)
 
 
 def _following(units: list[_Unit]) -> list[_Unit | None]:
@@ -382,12 +384,24 @@ def _body(doc: Doc, art: _Article, u: _Unit, rules: _Compiled) -> None:
     art.body.append(u.text)
 
 
-def _finish(doc: Doc, articles: list[_Article], rules: _Compiled) -> None:
+def _continues(fragment: _Article, articles: list[_Article], cfg: Cohesion) -> int | None:
+    """The headed article a fragment clearly reads like (its likely other part), else None."""
+    sims = sorted(((_cosine(fragment.bigrams, a.bigrams), i) for i, a in enumerate(articles)
+                   if _headed(a)), reverse=True)
+    if not sims or sims[0][0] < cfg.link_min:
+        return None
+    second = sims[1][0] if len(sims) > 1 else 0.0
+    return sims[0][1] if sims[0][0] >= second * cfg.link_margin else None
+
+
+def _finish(doc: Doc, articles: list[_Article], rules: _Compiled, cohesion: Cohesion) -> None:
     """ArticleSpans tiling the view, and the sentences of each."""
     ends = [a.start for a in articles[1:]] + [len(doc.view)]
     for index, (art, end) in enumerate(zip(articles, ends, strict=True)):
         meta = {"index": index, "kind": "article" if _headed(art) else "fragment", **art.meta,
                 "parts": art.parts}
+        if not _headed(art) and len(articles) > 1:
+            meta["continues"] = _continues(art, articles, cohesion)
         doc.articles.append(ArticleSpan(art.start, end, meta))
         start = art.start
         for m in rules.sentence_end.finditer(doc.view, doc.warnings, art.start, end):
