@@ -18,7 +18,7 @@ import operator
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import islice, pairwise, takewhile
+from itertools import pairwise
 from typing import Any
 
 import regex
@@ -29,6 +29,8 @@ from .patterns import SafePattern, alternation
 from .pipeline import component
 from .rules import RuleFile, Rules, rule_file
 
+#: furniture whose text is also an Article field
+META_ROLES = ("column", "title", "subtitle", "byline", "source_credit", "dateline")
 #: what surrounds the names of a byline without being part of them
 _BYLINE_MARKS = " ■▲►●◆:：、()（）"
 _NOT_HAN = regex.compile(r"[^\p{Han}]+")
@@ -53,6 +55,8 @@ class Cohesion(BaseModel):
     min_run_chars: int = 60
     same_item_min: float = 0.3
     min_current_bigrams: int = 100
+    run_chars: int = 200
+    window: int = 20
     link_min: float = 0.4
     link_margin: float = 1.5
 
@@ -79,6 +83,7 @@ class _Compiled:
     paragraph_end: SafePattern
     heading_forbidden: SafePattern
     roles: list[tuple[str, SafePattern]]
+    any_role: SafePattern  # all role patterns at once: most paragraphs are body text and match none
     inline_credits: list[SafePattern]
     datelines: list[SafePattern]
     author_roles: regex.Pattern | None
@@ -99,6 +104,7 @@ def _compile(cfg: SegmentRules) -> _Compiled:
         paragraph_end=one("segment.paragraph_end", cfg.paragraph_end),
         heading_forbidden=one("segment.heading_forbidden", cfg.heading_forbidden),
         roles=[(r.role, one(r.id, r.pattern)) for r in cfg.roles],
+        any_role=one("segment.roles", "|".join(f"(?:{r.pattern})" for r in cfg.roles) or r"(?!)"),
         inline_credits=[one(r.id, r.pattern) for r in cfg.inline_credits],
         datelines=[one(r.id, r.pattern) for r in cfg.datelines],
         author_roles=regex.compile(f"({alternation(cfg.author_roles)})") if cfg.author_roles else None,
@@ -129,20 +135,21 @@ class _Article:
     cut: bool = False
     closed: bool = False
 
-    counted: tuple[int, Counter] = (0, Counter())  # how many body paragraphs the bigrams are of
+    counted: int = 0  # how many body paragraphs ``counts`` holds
+    counts: Counter = field(default_factory=Counter)
 
     @property
     def bigrams(self) -> Counter:
         """Character bigrams of the body, counted when cohesion is weighed (rarely), not per paragraph."""
-        if self.counted[0] != len(self.body):
-            self.counted = (len(self.body), _bigrams("".join(self.body)))
-        return self.counted[1]
+        if self.counted != len(self.body):
+            self.counts.update(_bigrams("".join(self.body[self.counted:])))
+            self.counted = len(self.body)
+        return self.counts
 
     def add_part(self, role: str, start: int, end: int, rule_id: str | None, doc: Doc) -> None:
         self.parts.append((role, start, end, rule_id))
-        field_name = "source_credit" if role == "source_credit" else role
-        if field_name in ("column", "title", "subtitle", "byline", "source_credit", "dateline"):
-            self.meta.setdefault(field_name, _source_text(doc, start, end))
+        if role in META_ROLES and role not in self.meta:  # the first of each kind names the article
+            self.meta[role] = _source_text(doc, start, end)
 
 
 def _source_text(doc: Doc, start: int, end: int) -> str:
@@ -191,7 +198,7 @@ def _classify(units: list[_Unit], rules: _Compiled, cfg: SegmentRules) -> list[_
     out: list[_Unit] = []
     for u in units:
         if not u.soft:
-            for role, pattern in rules.roles:
+            for role, pattern in rules.roles if rules.any_role.search(u.paragraph) else ():
                 u.match = pattern.search(u.paragraph)
                 if u.match:
                     u.role, u.rule = role, pattern
@@ -263,31 +270,43 @@ def _authors(doc: Doc, unit_start: int, text: str, match: Any, roles: regex.Patt
     return authors
 
 
-def _run(units: list[_Unit], k: int) -> str:
-    """Unit ``k`` and the body text right after it: the evidence of where it belongs."""
-    after = takewhile(lambda v: v.role == "body", islice(units, k + 1, None))
-    return "".join([units[k].text, *(v.text for v in after)])[:2000]
+def _run(units: list[_Unit], k: int, cap: int) -> str:
+    """Unit ``k`` and the body text right after it (up to ``cap`` characters): where it belongs."""
+    texts, size = [units[k].text], len(units[k].text)
+    while size < cap and k + 1 < len(units) and units[k + 1].role == "body":
+        k += 1
+        texts.append(units[k].text)
+        size += len(units[k].text)
+    return "".join(texts)[:cap]
 
 
 def _goes_on(units: list[_Unit], k: int, current: _Article, cfg: Cohesion) -> bool:
     """Whether a heading after a cut paragraph goes on with the current item (a subhead)."""
-    return _cosine(_bigrams(_run(units, k)), current.bigrams) >= cfg.same_item_min
+    return _cosine(_bigrams(_run(units, k, cfg.run_chars)), current.bigrams) >= cfg.same_item_min
 
 
 def _headed(art: _Article) -> bool:
     return any(key in art.meta for key in ("title", "byline", "dateline"))
 
 
-def _reads_like_another(run: Counter, current: _Article, earlier: list[_Article], cfg: Cohesion) -> bool:
-    """Whether a run glued to an unheaded fragment belongs to another item.
+def _reads_like_another(units: list[_Unit], k: int, current: _Article, earlier: list[_Article],
+                        cfg: Cohesion) -> bool:
+    """Whether the run glued (at unit ``k``) to an unheaded fragment belongs to another item.
 
     Only a fragment is weighed: a heading is evidence an item goes on, and a
-    fragment shorter than ``min_current_bigrams`` is too little to compare with.
+    fragment shorter than ``min_current_bigrams`` or a run shorter than
+    ``min_run_chars`` is too little to compare.  Only the last ``window``
+    items are compared: pieces of one page lie near each other.
     """
     if _headed(current) or sum(current.bigrams.values()) < cfg.min_current_bigrams:
         return False
+    text = _run(units, k, cfg.run_chars)
+    if len(text) < cfg.min_run_chars:
+        return False
+    run = _bigrams(text)
     own = _cosine(run, current.bigrams)
-    return any(_cosine(run, a.bigrams) > own * cfg.other_margin for a in earlier if a is not current)
+    return any(_cosine(run, a.bigrams) > own * cfg.other_margin
+               for a in earlier[-cfg.window:] if a is not current)
 
 
 @component("segment")
@@ -318,11 +337,8 @@ def segment(doc: Doc, rules: Rules) -> None:
             role = ("subhead" if cur.has_body else "subtitle" if "title" in cur.meta else "title")
             cur.add_part(role, u.start, u.end, "segment.heading", doc)
         elif u.role == "body":
-            run = None
-            if cur is not None and u.soft and not cur.closed:
-                text = _run(units, k)
-                run = _bigrams(text) if len(text) >= cfg.cohesion.min_run_chars else None
-            if cur is None or cur.closed or (run and _reads_like_another(run, cur, articles, cfg.cohesion)):
+            if cur is None or cur.closed or (u.soft and _reads_like_another(units, k, cur, articles,
+                                                                            cfg.cohesion)):
                 cur = open_article(u.start)
             _body(doc, cur, u, compiled)
         else:
@@ -384,10 +400,12 @@ def _body(doc: Doc, art: _Article, u: _Unit, rules: _Compiled) -> None:
     art.body.append(u.text)
 
 
-def _continues(fragment: _Article, articles: list[_Article], cfg: Cohesion) -> int | None:
-    """The headed article a fragment clearly reads like (its likely other part), else None."""
-    sims = sorted(((_cosine(fragment.bigrams, a.bigrams), i) for i, a in enumerate(articles)
-                   if _headed(a)), reverse=True)
+def _continues(here: int, articles: list[_Article], cfg: Cohesion) -> int | None:
+    """The headed article near fragment ``here`` that it clearly reads like (its other part), else None."""
+    fragment = articles[here]
+    near = range(max(0, here - cfg.window), min(len(articles), here + cfg.window + 1))
+    sims = sorted(((_cosine(fragment.bigrams, articles[i].bigrams), i) for i in near
+                   if _headed(articles[i])), reverse=True)
     if not sims or sims[0][0] < cfg.link_min:
         return None
     second = sims[1][0] if len(sims) > 1 else 0.0
@@ -401,7 +419,7 @@ def _finish(doc: Doc, articles: list[_Article], rules: _Compiled, cohesion: Cohe
         meta = {"index": index, "kind": "article" if _headed(art) else "fragment", **art.meta,
                 "parts": art.parts}
         if not _headed(art) and len(articles) > 1:
-            meta["continues"] = _continues(art, articles, cohesion)
+            meta["continues"] = _continues(index, articles, cohesion)
         doc.articles.append(ArticleSpan(art.start, end, meta))
         start = art.start
         for m in rules.sentence_end.finditer(doc.view, doc.warnings, art.start, end):
