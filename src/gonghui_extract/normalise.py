@@ -3,11 +3,12 @@
 Stretches matched by the ``drop`` patterns of rules/normalise.yaml (OCR line
 breaks inside words, spaces between CJK characters, stray OCR marks) are left
 out of the view; every other character is folded one for one (full-width to
-half-width by NFKC, traditional to simplified by OpenCC's character table), so
+half-width by NFKC, traditional to simplified by OpenCC's character table and
+then its phrase table wherever that keeps the length: 瞭解 → 了解), so
 ``Doc.to_source`` only has to record, for each view character, where it came
 from.  Folding is one ``str.translate`` over a table built for the characters
-of the text that are new to this Rules instance, so no Python loop runs per
-character of the text.
+of the text that are new to this Rules instance plus one OpenCC call, so no
+Python loop runs per character of the text.
 """
 
 from __future__ import annotations
@@ -52,7 +53,17 @@ class _Folder:
         new = set(text) - self.seen
         if new:
             self._learn(sorted(new))
-        return text.translate(self.table)
+        return self._phrases(text.translate(self.table))
+
+    def _phrases(self, view: str) -> str:
+        """OpenCC's phrase conversion (瞭解 → 了解) wherever it keeps a line's length, so offsets hold."""
+        if self.converter is None:
+            return view
+        converted = self.converter.convert(view)
+        if len(converted) == len(view):
+            return converted
+        lines = view.split("\n")
+        return "\n".join(c if len(c := self.converter.convert(line)) == len(line) else line for line in lines)
 
     def _learn(self, chars: list[str]) -> None:
         self.seen.update(chars)
