@@ -16,7 +16,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from .doc import Doc
 from .patterns import SafePattern
@@ -25,6 +25,8 @@ from .rules import RuleFile, Rules, rule_file
 
 
 class DropRule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     id: str
     pattern: str
     note: str = ""

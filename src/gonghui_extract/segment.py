@@ -19,10 +19,10 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Any
+from typing import Any, Literal
 
 import regex
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from .doc import ArticleSpan, Doc
 from .patterns import SafePattern, alternation
@@ -34,23 +34,26 @@ META_ROLES = ("column", "title", "subtitle", "byline", "source_credit", "datelin
 #: what surrounds the names of a byline without being part of them
 _BYLINE_MARKS = " ■▲►●◆:：、()（）"
 _NOT_HAN = regex.compile(r"[^\p{Han}]+")
-ROLES = ("column", "byline", "photo_credit", "source_credit", "caption")
 
 
-class RoleRule(BaseModel):
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a misspelt key is an error, not a silent default
+
+
+class RoleRule(_Entry):
     id: str
-    role: str
+    role: Literal["column", "byline", "photo_credit", "source_credit", "caption"]
     pattern: str
     note: str = ""
 
 
-class PatternRule(BaseModel):
+class PatternRule(_Entry):
     id: str
     pattern: str
     note: str = ""
 
 
-class Cohesion(BaseModel):
+class Cohesion(_Entry):
     other_margin: float = 1.3
     min_run_chars: int = 60
     same_item_min: float = 0.3
@@ -65,8 +68,8 @@ class Cohesion(BaseModel):
 class SegmentRules(RuleFile):
     """Where sentences end and how the furniture of a page is recognised."""
 
-    sentence_end: str = r"[。！？!?；;]+[”’」』]?|\n+"
-    paragraph_end: str = r"[。！？!?…”’」』)）]\s*$"
+    sentence_end: str = r'[。！？!?；;]+[”’」』"]?|\n+'
+    paragraph_end: str = r'[。！？!?…”"’」』)）]\s*$'
     heading_max_chars: int = 40
     heading_forbidden: str = r"[。！？!?；;]"
     byline_continuation_max_chars: int = 8
@@ -90,12 +93,6 @@ class _Compiled:
 
 
 def _compile(cfg: SegmentRules) -> _Compiled:
-    bad = [r.id for r in cfg.roles if r.role not in ROLES]
-    if bad:
-        from .rules import RulesError
-
-        raise RulesError("segment.yaml", f"entry id {bad[0]}", f"role must be one of {ROLES}")
-
     def one(rule_id: str, pattern: str) -> SafePattern:
         return SafePattern.compile(rule_id, pattern, "segment.yaml")
 
