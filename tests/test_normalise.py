@@ -157,16 +157,21 @@ def add_ocr_noise(text: str, seed: int) -> str:
     return text
 
 
+def _without_source_text(value):
+    """A record's fields minus what quotes the source (offsets, text, sentence): what must not move."""
+    if isinstance(value, dict):
+        return {k: _without_source_text(v) for k, v in value.items()
+                if k not in {"start", "end", "text", "sentence"}}
+    if isinstance(value, list):
+        return [_without_source_text(v) for v in value]
+    return value
+
+
 def facts(doc: gonghui_extract.Document) -> dict:
     """What was found, without where: values, units, dates, names, article furniture."""
-    drop = {"start", "end", "text", "sentence"}
-    return {
-        "metrics": [{k: v for k, v in m.model_dump().items() if k not in drop} for m in doc.metrics],
-        "dates": [{k: v for k, v in d.model_dump().items() if k not in drop} for d in doc.dates],
-        "organisations": [{k: v for k, v in o.model_dump().items() if k not in drop}
-                          for o in doc.organisations],
-        "articles": [(a.kind, a.column is None, a.title is None, len(a.authors)) for a in doc.articles],
-    }
+    found = doc.model_dump(mode="json", include={"metrics", "dates", "organisations"})
+    return {**_without_source_text(found),
+            "articles": [(a.kind, a.column is None, a.title is None, len(a.authors)) for a in doc.articles]}
 
 
 def _clean(s: str | None) -> str | None:
