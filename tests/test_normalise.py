@@ -115,8 +115,9 @@ def test_offset_map_of_every_seed_is_sound(seed: Path) -> None:
     assert_map_is_sound(seed.read_text(encoding="utf-8"))
 
 
-NOISY_ALPHABET = st.sampled_from([*"工会总市县职万元人年月日,。、;：:“”()（） \n\u3000１２3.５|l", "\n\n",
-                                  *"縣總會書讀獎", "0", "9", "a", "■", "【", "】", "本报讯", "记者", "摄"])
+NOISY_ALPHABET = st.sampled_from([*"工会总市县职万元人年月日,。、;：:“”()（） \n\u3000１２3.５|l",
+                                  "\n\n", "\r\n", *"縣總會書讀獎", "0", "9", "a", "■", "【", "】", "本报讯",
+                                  "记者", "摄"])
 
 
 @settings(max_examples=200, deadline=None)
@@ -127,8 +128,8 @@ def test_offset_map_property(text: str) -> None:
     for record in [*doc.metrics, *doc.dates, *doc.organisations]:
         assert text[record.start:record.end] == record.text
     covered = [(a.start, a.end) for a in doc.articles]
-    assert covered[0][0] == 0 and covered[-1][1] <= len(text)
-    assert all(prev_end <= start for (_, prev_end), (start, _) in pairwise(covered))
+    assert covered[0][0] == 0 and covered[-1][1] == len(text)
+    assert all(prev_end == start for (_, prev_end), (start, _) in pairwise(covered))
     for article in doc.articles:
         for part in article.parts:
             assert text[part.start:part.end] == part.text
@@ -191,6 +192,16 @@ def test_noisy_copy_gives_the_same_view_and_facts(seed: Path, noise_seed: int) -
     assert [_clean(a.title) for a in got.articles] == [_clean(a.title) for a in want.articles]
     for record in [*got.metrics, *got.dates, *got.organisations, *(p for a in got.articles for p in a.parts)]:
         assert noisy[record.start:record.end] == record.text
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name[:3])
+def test_a_windows_copy_gives_the_same_view_and_facts(seed: Path) -> None:
+    clean = seed.read_text(encoding="utf-8")
+    crlf = clean.replace("\n", "\r\n")
+    assert view_of(crlf).view == view_of(clean).view
+    got, want = gonghui_extract.extract(crlf), gonghui_extract.extract(clean)
+    assert facts(got) == facts(want)
+    assert [a.title for a in got.articles] == [a.title for a in want.articles]
 
 
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name[:3])

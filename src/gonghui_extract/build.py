@@ -26,8 +26,12 @@ def _record(doc: Doc, cand: Candidate):
 
 
 def _article(doc: Doc, art: ArticleSpan, lists: dict[str, list]) -> Article:
-    """An article with source offsets, its furniture and the records whose span lies inside it."""
-    start, end = doc.source_span(art.start, art.end)
+    """An article with source offsets, its furniture and the records whose span lies inside it.
+
+    Articles tile the source: one ends where the next begins, and what the view
+    left out between them (blank lines) belongs to the article before.
+    """
+    start, end = (0 if art.start == 0 else doc.to_source[art.start]), doc.to_source[art.end]
     meta = {k: v for k, v in art.meta.items() if k in Article.model_fields and k != "parts"}
     parts = []
     for role, s, e, rule_id in art.meta.get("parts", []):
