@@ -218,3 +218,18 @@ def test_seed_004_fragments_point_only_to_their_own_item(page_004) -> None:
     assert all(item(a) == item(target) for a, target in links)
     binhai = next(a for a in doc.articles if "滨海县总工会大力推进职工书屋建设" in text[a.start:a.end])
     assert squeeze(doc.articles[binhai.continues].title) == "建好职工书屋助力打造学习型企业"
+
+
+@pytest.mark.parametrize(("line", "is_byline"), [
+    ("县总工会主席 陈健", True),
+    ("滨海县总工会 李玲玲", True),
+    ("江阴市总工会党组书记、常务副主席 蒋万春", True),
+    ("江门市总工会 送清凉", False),  # a heading: 送 is no surname
+    ("武江区人大常委会副主任出席", False),
+    ("韶关市武江区总工会 部署基层工联会工作", False),
+])
+def test_a_byline_names_a_person(line: str, is_byline: bool) -> None:
+    from gonghui_extract.segment import furniture_spans
+
+    doc = Pipeline(components=["normalise", "segment"]).doc(line)
+    assert bool(furniture_spans(doc)) is is_byline

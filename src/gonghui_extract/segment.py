@@ -76,6 +76,7 @@ class SegmentRules(RuleFile):
     roles: list[RoleRule] = []  # noqa: RUF012 - pydantic copies defaults
     inline_credits: list[PatternRule] = []  # noqa: RUF012
     author_roles: list[str] = []  # noqa: RUF012
+    surnames: list[str] = []  # noqa: RUF012
     datelines: list[PatternRule] = []  # noqa: RUF012
     cohesion: Cohesion = Cohesion()
 
@@ -90,6 +91,7 @@ class _Compiled:
     inline_credits: list[SafePattern]
     datelines: list[SafePattern]
     author_roles: regex.Pattern | None
+    surname: regex.Pattern | None  # what a captured byline name must start with
 
 
 def _compile(cfg: SegmentRules) -> _Compiled:
@@ -105,6 +107,7 @@ def _compile(cfg: SegmentRules) -> _Compiled:
         inline_credits=[one(r.id, r.pattern) for r in cfg.inline_credits],
         datelines=[one(r.id, r.pattern) for r in cfg.datelines],
         author_roles=regex.compile(f"({alternation(cfg.author_roles)})") if cfg.author_roles else None,
+        surname=regex.compile(alternation(cfg.surnames)) if cfg.surnames else None,
     )
 
 
@@ -197,7 +200,7 @@ def _classify(units: list[_Unit], rules: _Compiled, cfg: SegmentRules) -> list[_
         if not u.soft:
             for role, pattern in rules.roles if rules.any_role.search(u.paragraph) else ():
                 u.match = pattern.search(u.paragraph)
-                if u.match:
+                if u.match and _named_right(u.match, rules.surname):
                     u.role, u.rule = role, pattern
                     break
             else:
@@ -214,6 +217,12 @@ def _classify(units: list[_Unit], rules: _Compiled, cfg: SegmentRules) -> list[_
             continue
         out.append(u)
     return out
+
+
+def _named_right(match: Any, surname: regex.Pattern | None) -> bool:
+    """A rule that captures a ``name`` holds only when the name starts with a surname."""
+    name = match.groupdict().get("name")
+    return not name or surname is None or surname.match(name) is not None
 
 
 def _completes_role(byline: str, line: str, roles: regex.Pattern | None) -> bool:
