@@ -16,7 +16,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from .doc import Doc
 from .patterns import SafePattern
@@ -32,6 +32,15 @@ class DropRule(BaseModel):
     note: str = ""
 
 
+class SubstituteRule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    pattern: str
+    to: str = Field(min_length=1, max_length=1)
+    note: str = ""
+
+
 @rule_file("normalise.yaml")
 class NormaliseRules(RuleFile):
     """Characters to keep as written, the character-level conversion, and stretches the view leaves out."""
@@ -40,6 +49,8 @@ class NormaliseRules(RuleFile):
     #: an OpenCC configuration applied character by character ("" turns the conversion off)
     opencc: str = ""
     drop: list[DropRule] = []  # noqa: RUF012 - pydantic copies defaults
+    #: one character of the view read as another where its context says OCR misread it (2O23 → 2023)
+    substitute: list[SubstituteRule] = []  # noqa: RUF012
 
 
 @dataclass
@@ -115,6 +126,8 @@ def normalise(doc: Doc, rules: Rules) -> None:
     drops = rules.memo("normalise.drop", lambda: [
         SafePattern.compile(r.id, r.pattern, "normalise.yaml") for r in cfg.drop])
     folder = rules.memo("normalise.fold", lambda: _folder(cfg))
+    substitutes = rules.memo("normalise.substitute", lambda: [
+        (SafePattern.compile(r.id, r.pattern, "normalise.yaml"), r.to) for r in cfg.substitute])
     text = doc.text
     pieces, to_source, kept_from = [], [], 0
     for start, end in [*_dropped_spans(text, drops, doc.warnings), (len(text), len(text))]:
@@ -122,4 +135,16 @@ def normalise(doc: Doc, rules: Rules) -> None:
         to_source.extend(range(kept_from, start))
         kept_from = end
     to_source.append(len(text))
-    doc.view, doc.to_source = folder.fold("".join(pieces)), to_source
+    doc.view, doc.to_source = _substitute(folder.fold("".join(pieces)), substitutes, doc.warnings), to_source
+
+
+def _substitute(view: str, substitutes: list[tuple[SafePattern, str]], warnings: list) -> str:
+    """Replace the single characters the substitute rules match; the view keeps its length."""
+    hits = [(m.start(), to) for pattern, to in substitutes for m in pattern.finditer(view, warnings)
+            if m.end() == m.start() + 1]
+    if not hits:
+        return view
+    chars = list(view)
+    for at, to in hits:
+        chars[at] = to
+    return "".join(chars)
