@@ -180,7 +180,8 @@ def _soft_breaks(doc: Doc) -> set[int]:
     return found
 
 
-def _units(doc: Doc, rules: _Compiled) -> list[_Unit]:
+def _units(doc: Doc) -> list[_Unit]:
+    """The paragraphs of the view, each cut where normalisation joined a line break."""
     soft = sorted(_soft_breaks(doc))
     units = []
     for m in regex.finditer(r"[^\n]+", doc.view):
@@ -195,6 +196,7 @@ def _units(doc: Doc, rules: _Compiled) -> list[_Unit]:
 
 
 def _classify(units: list[_Unit], rules: _Compiled, cfg: SegmentRules) -> list[_Unit]:
+    """Each unit's role; the rest of a cut caption or heading, and a byline's last line, merged in."""
     out: list[_Unit] = []
     for u in units:
         if not u.soft:
@@ -320,7 +322,7 @@ def segment(doc: Doc, rules: Rules) -> None:
     """Cut the view into articles (with their furniture) and sentences."""
     cfg = rules.get(SegmentRules)
     compiled = rules.memo("segment.compiled", lambda: _compile(cfg))
-    units = _classify(_units(doc, compiled), compiled, cfg)
+    units = _classify(_units(doc), compiled, cfg)
     articles: list[_Article] = []
 
     def open_article(at: int) -> _Article:
