@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .doc import Candidate, Doc
+from .doc import ArticleSpan, Candidate, Doc
 from .records import (
     Article,
+    ArticlePart,
     DateMention,
     Document,
     Metric,
@@ -24,16 +25,30 @@ def _record(doc: Doc, cand: Candidate):
                                    rule_id=cand.rule_id, **cand.fields)
 
 
+def _article(doc: Doc, art: ArticleSpan, lists: dict[str, list]) -> Article:
+    """An article with source offsets, its furniture and the records whose span lies inside it.
+
+    Articles tile the source: one ends where the next begins, and what the view
+    left out between them (blank lines) belongs to the article before.
+    """
+    start, end = (0 if art.start == 0 else doc.to_source[art.start]), doc.to_source[art.end]
+    meta = {k: v for k, v in art.meta.items() if k in Article.model_fields and k != "parts"}
+    parts = []
+    for role, s, e, rule_id in art.meta.get("parts", []):
+        ps, pe = doc.source_span(s, e)
+        parts.append(ArticlePart(role=role, start=ps, end=pe, text=doc.text[ps:pe], rule_id=rule_id))
+    inside = {kind: [r for r in records if start <= r.start and r.end <= end]
+              for kind, records in lists.items()}
+    return Article(start=start, end=end, parts=parts, **meta, **inside)
+
+
 def to_document(doc: Doc) -> Document:
     """Map every candidate back to the source and assemble the Document."""
     lists: dict[str, list] = {kind: [] for kind in RECORD_TYPES}
     for cand in sorted(doc.candidates, key=lambda c: (c.start, c.end)):
         lists[cand.kind].append(_record(doc, cand))
     counts = Counter((o.name, o.kind) for o in lists["organisations"])
-    articles = []
-    for art in doc.articles:
-        start, end = doc.source_span(art.start, art.end)
-        articles.append(Article(start=start, end=end, **art.meta))
+    articles = [_article(doc, art, lists) for art in doc.articles]
     return Document(
         reference_date=doc.reference_date,
         reference_date_source=doc.reference_date_source,

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import Pipeline
+from .cli_articles import add_articles
 from .evaluate import add_evaluate
 from .review import add_review
 from .rules import RulesError
@@ -44,7 +45,9 @@ def add_extract(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_extract)
 
 
-COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [add_extract, add_evaluate, add_review]
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
+    add_extract, add_articles, add_evaluate, add_review,
+]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,17 +1,22 @@
 """The clean view the rules see, and the map that takes its offsets back to the source.
 
-Characters are folded one for one (full-width digits and punctuation to ASCII),
-and stretches matched by the ``drop`` patterns of rules/normalise.yaml (OCR
-line breaks inside words, spaces between CJK characters) are left out of the
-view.  ``Doc.to_source`` records, for each view character, where it came from.
+Stretches matched by the ``drop`` patterns of rules/normalise.yaml (OCR line
+breaks inside words, spaces between CJK characters, stray OCR marks) are left
+out of the view; every other character is folded one for one (full-width to
+half-width by NFKC, traditional to simplified by OpenCC's character table and
+then its phrase table wherever that keeps the length: 瞭解 → 了解), so
+``Doc.to_source`` only has to record, for each view character, where it came
+from.  Folding is one ``str.translate`` over a table built for the characters
+of the text that are new to this Rules instance plus one OpenCC call, so no
+Python loop runs per character of the text.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
+from dataclasses import dataclass, field
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from .doc import Doc
 from .patterns import SafePattern
@@ -20,42 +25,126 @@ from .rules import RuleFile, Rules, rule_file
 
 
 class DropRule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     id: str
     pattern: str
     note: str = ""
 
 
+class SubstituteRule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    pattern: str
+    to: str = Field(min_length=1, max_length=1)
+    note: str = ""
+
+
 @rule_file("normalise.yaml")
 class NormaliseRules(RuleFile):
-    """Characters to keep as written, and stretches the view leaves out."""
+    """Characters to keep as written, the character-level conversion, and stretches the view leaves out."""
 
     keep: str = ""
-    drop: list[DropRule] = []
+    #: an OpenCC configuration applied character by character ("" turns the conversion off)
+    opencc: str = ""
+    drop: list[DropRule] = []  # noqa: RUF012 - pydantic copies defaults
+    #: one character of the view read as another where its context says OCR misread it (2O23 → 2023)
+    substitute: list[SubstituteRule] = []  # noqa: RUF012
 
 
-@lru_cache(maxsize=4096)
-def _fold_char(ch: str, keep: str) -> str:
-    if ch in keep:
-        return ch
-    folded = unicodedata.normalize("NFKC", ch)
-    return folded if len(folded) == 1 else ch
+@dataclass
+class _Folder:
+    """The per-character fold of one Rules instance, grown as new characters are seen."""
+
+    keep: str
+    converter: object | None
+    table: dict[int, str] = field(default_factory=dict)
+    seen: set[str] = field(default_factory=set)
+
+    def fold(self, text: str) -> str:
+        new = set(text) - self.seen
+        if new:
+            self._learn(sorted(new))
+        return self._phrases(text.translate(self.table))
+
+    def _phrases(self, view: str) -> str:
+        """OpenCC's phrase conversion (瞭解 → 了解) wherever it keeps a line's length, so offsets hold."""
+        if self.converter is None:
+            return view
+        converted = self.converter.convert(view)
+        if len(converted) == len(view):
+            return converted
+        lines = view.split("\n")
+        return "\n".join(c if len(c := self.converter.convert(line)) == len(line) else line for line in lines)
+
+    def _learn(self, chars: list[str]) -> None:
+        self.seen.update(chars)
+        folded = [self._width(ch) for ch in chars]
+        if self.converter is not None:
+            # one call for the lot; a line break cannot be part of an OpenCC phrase
+            converted = self.converter.convert("\n".join(folded)).split("\n")
+            if len(converted) == len(folded):
+                folded = [c if len(c) == 1 else f for c, f in zip(converted, folded, strict=True)]
+        for ch, out in zip(chars, folded, strict=True):
+            if out != ch and ch not in self.keep:
+                self.table[ord(ch)] = out
+
+    def _width(self, ch: str) -> str:
+        if ch.isascii() or ch in self.keep:
+            return ch
+        folded = unicodedata.normalize("NFKC", ch)
+        return folded if len(folded) == 1 else ch
+
+
+def _folder(cfg: NormaliseRules) -> _Folder:
+    converter = None
+    if cfg.opencc:
+        import opencc  # imported only when the rules ask for a conversion
+
+        converter = opencc.OpenCC(cfg.opencc)
+    return _Folder(cfg.keep, converter)
+
+
+def _dropped_spans(text: str, drops: list[SafePattern], warnings: list) -> list[tuple[int, int]]:
+    """The merged, sorted stretches of ``text`` the view leaves out."""
+    spans = sorted((m.start(), m.end()) for p in drops for m in p.finditer(text, warnings)
+                   if m.end() > m.start())
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 @component("normalise")
 def normalise(doc: Doc, rules: Rules) -> None:
     """Build ``doc.view`` and ``doc.to_source`` from ``doc.text``."""
     cfg = rules.get(NormaliseRules)
-    text = doc.text
-    dropped = bytearray(len(text))
     drops = rules.memo("normalise.drop", lambda: [
         SafePattern.compile(r.id, r.pattern, "normalise.yaml") for r in cfg.drop])
-    for pattern in drops:
-        for m in pattern.finditer(text, doc.warnings):
-            dropped[m.start():m.end()] = b"\x01" * (m.end() - m.start())
-    chars, to_source = [], []
-    for i, ch in enumerate(text):
-        if not dropped[i]:
-            chars.append(_fold_char(ch, cfg.keep))
-            to_source.append(i)
+    folder = rules.memo("normalise.fold", lambda: _folder(cfg))
+    substitutes = rules.memo("normalise.substitute", lambda: [
+        (SafePattern.compile(r.id, r.pattern, "normalise.yaml"), r.to) for r in cfg.substitute])
+    text = doc.text
+    pieces, to_source, kept_from = [], [], 0
+    for start, end in [*_dropped_spans(text, drops, doc.warnings), (len(text), len(text))]:
+        pieces.append(text[kept_from:start])
+        to_source.extend(range(kept_from, start))
+        kept_from = end
     to_source.append(len(text))
-    doc.view, doc.to_source = "".join(chars), to_source
+    doc.view, doc.to_source = _substitute(folder.fold("".join(pieces)), substitutes, doc.warnings), to_source
+
+
+def _substitute(view: str, substitutes: list[tuple[SafePattern, str]], warnings: list) -> str:
+    """Replace the single characters the substitute rules match; the view keeps its length."""
+    hits = [(m.start(), to) for pattern, to in substitutes for m in pattern.finditer(view, warnings)
+            if m.end() == m.start() + 1]
+    if not hits:
+        return view
+    chars = list(view)
+    for at, to in hits:
+        chars[at] = to
+    return "".join(chars)

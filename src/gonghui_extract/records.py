@@ -91,17 +91,49 @@ class OrganisationSummary(BaseModel):
     mentions: int
 
 
-class Article(BaseModel):
-    """One item of a page: its place in the source and its metadata."""
+class ArticlePart(Span):
+    """A piece of an article's furniture (title, byline, credit, caption...), with its offsets."""
 
+    role: Literal["column", "title", "subtitle", "subhead", "byline", "dateline", "source_credit",
+                  "photo_credit", "caption"]
+
+
+class Author(BaseModel):
+    """A name of a byline with the role written before or after it (记者, 通讯员, 摄...)."""
+
+    name: str
+    role: str | None = None
+
+
+class Article(BaseModel):
+    """One item of a page: its place in the source, its metadata and the records found in it.
+
+    A page holds several items, and a scanned page may hold pieces of items
+    continued elsewhere: an item with a heading is ``kind: article``; a run of
+    text with no heading of its own (the rest of an item begun on another
+    page) is ``kind: fragment``, never glued to a neighbour it does not belong to.
+    """
+
+    index: int = Field(default=0, description="position of the article in the document, from 0")
+    kind: Literal["article", "fragment"] = "article"
     start: int
     end: int
+    column: str | None = Field(default=None,
+                               description="the column label above the title (【主席之声】, 揭阳市总工会)")
     title: str | None = None
     subtitle: str | None = None
     byline: str | None = None
-    source_credit: str | None = None
-    dateline: str | None = None
+    authors: list[Author] = Field(default_factory=list)
+    source_credit: str | None = Field(default=None,
+                                      description="(揭阳工), 来源:《工人日报》: who supplied the item")
+    dateline: str | None = Field(default=None, description="本报讯 3月29日: the lead's place and date")
     region: str | None = None
+    continues: int | None = Field(default=None, description="for a fragment: the index of the headed "
+                                  "article it clearly reads like (its likely other part), else null")
+    parts: list[ArticlePart] = Field(default_factory=list)
+    metrics: list[Metric] = Field(default_factory=list)
+    dates: list[DateMention] = Field(default_factory=list)
+    organisations: list[Organisation] = Field(default_factory=list)
 
 
 class Warning_(BaseModel):

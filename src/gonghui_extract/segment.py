@@ -1,31 +1,438 @@
-"""Articles and sentences of the view, by the boundaries rules/segment.yaml lists."""
+"""Articles and sentences of the view, by the page furniture rules/segment.yaml describes.
+
+A page of this press holds several items, each headed by some of: a column
+label, a title, a byline, a 本报讯 lead; captions and photo credits sit
+anywhere; a source credit ends an item.  A scanned page also holds pieces of
+items continued elsewhere.  The engine reads the view paragraph by paragraph,
+gives each the role of the first rule that matches (a short line no rule names
+is a heading), and opens a new article where the furniture says an item
+begins.  Text glued to a cut paragraph by normalisation is checked for
+cohesion: a run that reads more like an earlier item than like the one it
+follows becomes a fragment of its own rather than mixing two items.
+"""
 
 from __future__ import annotations
 
+import math
+import operator
+from bisect import bisect_left
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any, Literal
+
+import regex
+from pydantic import BaseModel, ConfigDict
+
 from .doc import ArticleSpan, Doc
-from .patterns import SafePattern
+from .patterns import SafePattern, alternation
 from .pipeline import component
 from .rules import RuleFile, Rules, rule_file
+
+#: furniture whose text is also an Article field
+META_ROLES = ("column", "title", "subtitle", "byline", "source_credit", "dateline")
+#: what surrounds the names of a byline without being part of them
+_BYLINE_MARKS = " ■▲►●◆:：、()（）"
+_NOT_HAN = regex.compile(r"[^\p{Han}]+")
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a misspelt key is an error, not a silent default
+
+
+class RoleRule(_Entry):
+    id: str
+    role: Literal["column", "byline", "photo_credit", "source_credit", "caption"]
+    pattern: str
+    note: str = ""
+
+
+class PatternRule(_Entry):
+    id: str
+    pattern: str
+    note: str = ""
+
+
+class Cohesion(_Entry):
+    other_margin: float = 1.3
+    min_run_chars: int = 60
+    same_item_min: float = 0.3
+    min_current_bigrams: int = 100
+    run_chars: int = 200
+    window: int = 20
+    link_min: float = 0.4
+    link_margin: float = 1.5
 
 
 @rule_file("segment.yaml")
 class SegmentRules(RuleFile):
-    """Where sentences end."""
+    """Where sentences end and how the furniture of a page is recognised."""
 
-    sentence_end: str = r"[。！？!?；;]+[”’」』]?|\n+"
+    sentence_end: str = r'[。！？!?；;]+[”’」』"]?|\n+'
+    paragraph_end: str = r'[。！？!?…”"’」』)）]\s*$'
+    heading_max_chars: int = 40
+    heading_forbidden: str = r"[。！？!?；;]"
+    byline_continuation_max_chars: int = 8
+    roles: list[RoleRule] = []  # noqa: RUF012 - pydantic copies defaults
+    inline_credits: list[PatternRule] = []  # noqa: RUF012
+    author_roles: list[str] = []  # noqa: RUF012
+    surnames: list[str] = []  # noqa: RUF012
+    datelines: list[PatternRule] = []  # noqa: RUF012
+    cohesion: Cohesion = Cohesion()
+
+
+@dataclass
+class _Compiled:
+    sentence_end: SafePattern
+    paragraph_end: SafePattern
+    heading_forbidden: SafePattern
+    roles: list[tuple[str, SafePattern]]
+    any_role: SafePattern  # all role patterns at once: most paragraphs are body text and match none
+    inline_credits: list[SafePattern]
+    datelines: list[SafePattern]
+    author_roles: regex.Pattern | None
+    surname: regex.Pattern | None  # what a captured byline name must start with
+
+
+def _compile(cfg: SegmentRules) -> _Compiled:
+    def one(rule_id: str, pattern: str) -> SafePattern:
+        return SafePattern.compile(rule_id, pattern, "segment.yaml")
+
+    return _Compiled(
+        sentence_end=one("segment.sentence_end", cfg.sentence_end),
+        paragraph_end=one("segment.paragraph_end", cfg.paragraph_end),
+        heading_forbidden=one("segment.heading_forbidden", cfg.heading_forbidden),
+        roles=[(r.role, one(r.id, r.pattern)) for r in cfg.roles],
+        any_role=one("segment.roles", "|".join(f"(?:{r.pattern})" for r in cfg.roles) or r"(?!)"),
+        inline_credits=[one(r.id, r.pattern) for r in cfg.inline_credits],
+        datelines=[one(r.id, r.pattern) for r in cfg.datelines],
+        author_roles=regex.compile(f"({alternation(cfg.author_roles)})") if cfg.author_roles else None,
+        surname=regex.compile(alternation(cfg.surnames)) if cfg.surnames else None,
+    )
+
+
+@dataclass
+class _Unit:
+    """A paragraph of the view, or the part of one that follows a joined line break."""
+
+    start: int
+    end: int
+    text: str
+    soft: bool
+    paragraph: str = ""  # the whole paragraph a unit is the first part of: what its role is read from
+    role: str = "body"
+    rule: SafePattern | None = None
+    match: Any = None
+
+
+@dataclass
+class _Article:
+    start: int
+    meta: dict[str, Any] = field(default_factory=dict)
+    parts: list[tuple[str, int, int, str | None]] = field(default_factory=list)
+    body: list[str] = field(default_factory=list)
+    has_body: bool = False
+    cut: bool = False
+    closed: bool = False
+
+    counted: int = 0  # how many body paragraphs ``counts`` holds
+    counts: Counter = field(default_factory=Counter)
+
+    @property
+    def bigrams(self) -> Counter:
+        """Character bigrams of the body, counted when cohesion is weighed (rarely), not per paragraph."""
+        if self.counted != len(self.body):
+            self.counts.update(_bigrams("".join(self.body[self.counted:])))
+            self.counted = len(self.body)
+        return self.counts
+
+    def add_part(self, role: str, start: int, end: int, rule_id: str | None, doc: Doc) -> None:
+        self.parts.append((role, start, end, rule_id))
+        if role in META_ROLES and role not in self.meta:  # the first of each kind names the article
+            self.meta[role] = _source_text(doc, start, end)
+
+
+def _source_text(doc: Doc, start: int, end: int) -> str:
+    """The source text behind a view stretch, its whitespace runs made single spaces."""
+    s, e = doc.source_span(start, end)
+    return " ".join(doc.text[s:e].split())
+
+
+def _bigrams(text: str) -> Counter:
+    han = _NOT_HAN.sub("", text)
+    return Counter(map(operator.add, han, han[1:]))
+
+
+def _cosine(a: Counter, b: Counter) -> float:
+    if not a or not b:
+        return 0.0
+    dot = sum(n * b[g] for g, n in a.items() if g in b)
+    return dot / math.sqrt(sum(n * n for n in a.values()) * sum(n * n for n in b.values()))
+
+
+def _soft_breaks(doc: Doc) -> set[int]:
+    """View positions where normalisation joined two lines (a source line break left out)."""
+    found = set()
+    for m in regex.finditer(r"\s*\n\s*", doc.text):
+        j = bisect_left(doc.to_source, m.end())
+        if 0 < j < len(doc.view) and doc.to_source[j - 1] < m.start():
+            found.add(j)
+    return found
+
+
+def _units(doc: Doc) -> list[_Unit]:
+    """The paragraphs of the view, each cut where normalisation joined a line break."""
+    soft = sorted(_soft_breaks(doc))
+    units = []
+    for m in regex.finditer(r"[^\n]+", doc.view):
+        cuts = [m.start(), *soft[bisect_left(soft, m.start() + 1):bisect_left(soft, m.end())], m.end()]
+        for k, (a, b) in enumerate(pairwise(cuts)):
+            text = doc.view[a:b]
+            lead, trail = len(text) - len(text.lstrip()), len(text) - len(text.rstrip())
+            if b - trail > a + lead:
+                units.append(_Unit(a + lead, b - trail, text.strip(), soft=k > 0,
+                                   paragraph=m.group().strip() if k == 0 else ""))
+    return units
+
+
+def _classify(units: list[_Unit], rules: _Compiled, cfg: SegmentRules) -> list[_Unit]:
+    """Each unit's role; the rest of a cut caption or heading, and a byline's last line, merged in."""
+    out: list[_Unit] = []
+    for u in units:
+        if not u.soft:
+            for role, pattern in rules.roles if rules.any_role.search(u.paragraph) else ():
+                u.match = pattern.search(u.paragraph)
+                if u.match and _named_right(u.match, rules.surname):
+                    u.role, u.rule = role, pattern
+                    break
+            else:
+                short = (len(u.paragraph) <= cfg.heading_max_chars
+                         and not rules.heading_forbidden.search(u.paragraph))
+                u.role = "heading" if short else "body"
+        if u.soft and out and out[-1].role != "body":  # the rest of a caption, credit or heading
+            out[-1].end, out[-1].text = u.end, out[-1].text + u.text
+            continue
+        if (u.role == "heading" and out and out[-1].role == "byline"
+                and len(u.text) <= cfg.byline_continuation_max_chars
+                and _completes_role(out[-1].text, u.text, rules.author_roles)):
+            out[-1].end, out[-1].text, out[-1].match = u.end, out[-1].text + u.text, None
+            continue
+        out.append(u)
+    return out
+
+
+def _named_right(match: Any, surname: regex.Pattern | None) -> bool:
+    """A rule that captures a ``name`` holds only when the name starts with a surname."""
+    name = match.groupdict().get("name")
+    return not name or surname is None or surname.match(name) is not None
+
+
+def _completes_role(byline: str, line: str, roles: regex.Pattern | None) -> bool:
+    """Whether ``line`` finishes a role word the byline's last line began (通讯 / 员 莫丽华)."""
+    joined = byline + line
+    return roles is not None and any(m.start() < len(byline) < m.end() for m in roles.finditer(joined))
+
+
+def _names(text: str) -> list[str]:
+    """Names separated by spaces; a lone character is half a name OCR split, joined to the shorter side."""
+    names = [n for n in regex.split(r"[\s、]+", text) if n]
+    k = 0
+    while k < len(names):
+        if len(names[k]) == 1 and len(names) > 1:
+            before = len(names[k - 1]) if k > 0 else 99
+            after = len(names[k + 1]) if k + 1 < len(names) else 99
+            if after <= before:
+                names[k:k + 2] = [names[k] + names[k + 1]]
+            else:
+                names[k - 1:k + 1] = [names[k - 1] + names[k]]
+                k -= 1
+            continue
+        k += 1
+    return names
+
+
+def _authors(doc: Doc, unit_start: int, text: str, match: Any, roles: regex.Pattern | None) -> list[dict]:
+    """The names of a byline with their roles; names are split where the source has spaces."""
+    if match is not None and "name" in match.groupdict() and match.group("name"):
+        return [{"name": match.group("name"), "role": match.group("role")}]
+    if roles is None:
+        return []
+    authors: list[dict] = []
+    pos, role, waiting = 0, None, []
+    for piece in roles.split(text):
+        if roles.fullmatch(piece):
+            if waiting and role is None:  # names before a trailing role: 尤嘉 张丙涛 摄
+                authors.extend({"name": n, "role": piece} for n in waiting)
+                waiting = []
+            role = piece
+        elif piece.strip(_BYLINE_MARKS):
+            start = unit_start + pos + len(piece) - len(piece.lstrip(_BYLINE_MARKS))
+            end = unit_start + pos + len(piece.rstrip(_BYLINE_MARKS))
+            names = _names(_source_text(doc, start, end))
+            if role is None:
+                waiting = names
+            else:
+                authors.extend({"name": n, "role": role} for n in names)
+        pos += len(piece)
+    authors.extend({"name": n, "role": None} for n in waiting if role is None)
+    return authors
+
+
+def _run(units: list[_Unit], k: int, cap: int) -> str:
+    """Unit ``k`` and the body text right after it (up to ``cap`` characters): where it belongs."""
+    texts, size = [units[k].text], len(units[k].text)
+    while size < cap and k + 1 < len(units) and units[k + 1].role == "body":
+        k += 1
+        texts.append(units[k].text)
+        size += len(units[k].text)
+    return "".join(texts)[:cap]
+
+
+def _goes_on(units: list[_Unit], k: int, current: _Article, cfg: Cohesion) -> bool:
+    """Whether a heading after a cut paragraph goes on with the current item (a subhead)."""
+    return _cosine(_bigrams(_run(units, k, cfg.run_chars)), current.bigrams) >= cfg.same_item_min
+
+
+def _headed(art: _Article) -> bool:
+    return any(key in art.meta for key in ("title", "byline", "dateline"))
+
+
+def _reads_like_another(units: list[_Unit], k: int, current: _Article, earlier: list[_Article],
+                        cfg: Cohesion) -> bool:
+    """Whether the run glued (at unit ``k``) to an unheaded fragment belongs to another item.
+
+    Only a fragment is weighed: a heading is evidence an item goes on, and a
+    fragment shorter than ``min_current_bigrams`` or a run shorter than
+    ``min_run_chars`` is too little to compare.  Only the last ``window``
+    items are compared: pieces of one page lie near each other.
+    """
+    if _headed(current) or sum(current.bigrams.values()) < cfg.min_current_bigrams:
+        return False
+    text = _run(units, k, cfg.run_chars)
+    if len(text) < cfg.min_run_chars:
+        return False
+    run = _bigrams(text)
+    own = _cosine(run, current.bigrams)
+    return any(_cosine(run, a.bigrams) > own * cfg.other_margin
+               for a in earlier[-cfg.window:] if a is not current)
 
 
 @component("segment")
 def segment(doc: Doc, rules: Rules) -> None:
-    """Split the view into sentences; the whole view is one article until segmentation says more."""
-    start = 0
-    sentence_end = rules.memo("segment.sentence_end", lambda: SafePattern.compile(
-        "segment.sentence_end", rules.get(SegmentRules).sentence_end, "segment.yaml"))
-    for m in sentence_end.finditer(doc.view, doc.warnings):
-        if m.end() > start:
-            doc.sentences.append((start, m.end()))
-        start = m.end()
-    if start < len(doc.view):
-        doc.sentences.append((start, len(doc.view)))
-    if not doc.articles:
-        doc.articles.append(ArticleSpan(0, len(doc.view)))
+    """Cut the view into articles (with their furniture) and sentences."""
+    cfg = rules.get(SegmentRules)
+    compiled = rules.memo("segment.compiled", lambda: _compile(cfg))
+    units = _classify(_units(doc), compiled, cfg)
+    articles: list[_Article] = []
+
+    def open_article(at: int) -> _Article:
+        articles.append(_Article(start=0 if not articles else at))
+        return articles[-1]
+
+    following = _following(units)
+    for k, u in enumerate(units):
+        cur = articles[-1] if articles else None
+        if u.role == "column":
+            if cur is None or cur.has_body or "title" in cur.meta:
+                cur = open_article(u.start)
+            cur.add_part("column", u.start, u.end, u.rule.rule_id if u.rule else None, doc)
+        elif u.role == "heading":
+            after = following[k]
+            leads = after is not None and (after.role == "byline" or _dateline(after, compiled) is not None)
+            if cur is None or (cur.has_body and (leads or cur.closed or (cur.cut and not _goes_on(
+                    units, k, cur, cfg.cohesion)))):
+                cur = open_article(u.start)
+            role = ("subhead" if cur.has_body else "subtitle" if "title" in cur.meta else "title")
+            cur.add_part(role, u.start, u.end, "segment.heading", doc)
+        elif u.role == "body":
+            if cur is None or cur.closed or (u.soft and _reads_like_another(units, k, cur, articles,
+                                                                            cfg.cohesion)):
+                cur = open_article(u.start)
+            _body(doc, cur, u, compiled)
+        else:
+            if cur is None or (u.role == "byline" and cur.closed):
+                cur = open_article(u.start)
+            cur.add_part(u.role, u.start, u.end, u.rule.rule_id if u.rule else None, doc)
+            if u.role == "byline" and "authors" not in cur.meta:
+                cur.meta["authors"] = _authors(doc, u.start, u.text, u.match, compiled.author_roles)
+            cur.closed = cur.closed or u.role == "source_credit"
+    if not articles:
+        open_article(0)
+    _finish(doc, articles, compiled, cfg.cohesion)
+
+
+def _following(units: list[_Unit]) -> list[_Unit | None]:
+    """For each unit, the next one that is not a caption or a photo credit (these sit anywhere)."""
+    found: list[_Unit | None] = [None] * len(units)
+    nxt = None
+    for k in range(len(units) - 1, -1, -1):
+        found[k] = nxt
+        if units[k].role not in ("caption", "photo_credit"):
+            nxt = units[k]
+    return found
+
+
+#: furniture whose names are not mentions (ANNOTATION.md: bylines and source credits do not count)
+CREDIT_ROLES = ("byline", "source_credit", "photo_credit")
+
+
+def furniture_spans(doc: Doc, roles: tuple[str, ...] = CREDIT_ROLES) -> list[tuple[int, int]]:
+    """View spans of the articles' furniture of the given roles, e.g. for a component to skip credits."""
+    return sorted((s, e) for art in doc.articles
+                  for role, s, e, _ in art.meta.get("parts", ()) if role in roles)
+
+
+def _dateline(u: _Unit, rules: _Compiled) -> tuple[str, Any] | None:
+    """The lead a body paragraph opens with (本报讯 ...) and the rule that read it."""
+    if u.role != "body" or u.soft:
+        return None
+    return next(((p.rule_id, m) for p in rules.datelines if (m := p.search(u.text))), None)
+
+
+def _body(doc: Doc, art: _Article, u: _Unit, rules: _Compiled) -> None:
+    """Add a body paragraph: its lead (dateline and byline) if it opens the article, its credits."""
+    lead = None if art.has_body else _dateline(u, rules)
+    if lead:
+        rule_id, m = lead
+        art.add_part("dateline", u.start + m.start(), u.start + m.end(), rule_id, doc)
+        if m.groupdict().get("byline"):
+            s, e = u.start + m.start("byline"), u.start + m.end("byline")
+            art.add_part("byline", s, e, rule_id, doc)
+            art.meta.setdefault("authors", _authors(doc, s, m.group("byline"), None, rules.author_roles))
+    for pattern in rules.inline_credits:
+        for m in pattern.finditer(u.text):
+            art.add_part("source_credit", u.start + m.start(), u.start + m.end(), pattern.rule_id, doc)
+            art.closed = True
+    art.has_body = True
+    art.cut = not rules.paragraph_end.search(u.text)
+    art.body.append(u.text)
+
+
+def _continues(here: int, articles: list[_Article], cfg: Cohesion) -> int | None:
+    """The headed article near fragment ``here`` that it clearly reads like (its other part), else None."""
+    fragment = articles[here]
+    near = range(max(0, here - cfg.window), min(len(articles), here + cfg.window + 1))
+    sims = sorted(((_cosine(fragment.bigrams, articles[i].bigrams), i) for i in near
+                   if _headed(articles[i])), reverse=True)
+    if not sims or sims[0][0] < cfg.link_min:
+        return None
+    second = sims[1][0] if len(sims) > 1 else 0.0
+    return sims[0][1] if sims[0][0] >= second * cfg.link_margin else None
+
+
+def _finish(doc: Doc, articles: list[_Article], rules: _Compiled, cohesion: Cohesion) -> None:
+    """ArticleSpans tiling the view, and the sentences of each."""
+    ends = [a.start for a in articles[1:]] + [len(doc.view)]
+    for index, (art, end) in enumerate(zip(articles, ends, strict=True)):
+        meta = {"index": index, "kind": "article" if _headed(art) else "fragment", **art.meta,
+                "parts": art.parts}
+        if not _headed(art) and len(articles) > 1:
+            meta["continues"] = _continues(index, articles, cohesion)
+        doc.articles.append(ArticleSpan(art.start, end, meta))
+        start = art.start
+        for m in rules.sentence_end.finditer(doc.view, doc.warnings, art.start, end):
+            if m.end() > start:
+                doc.sentences.append((start, m.end()))
+            start = m.end()
+        if start < end:
+            doc.sentences.append((start, end))
