@@ -46,9 +46,14 @@ _CANDIDATES = ["utf_16_le", "utf_16_be", "gb18030", "big5"]
 #: the codec a detected name is decoded with: Big5 as Microsoft's superset (more characters)
 _CODEC = {"big5": "cp950", "gb2312": "gb18030", "gbk": "gb18030"}
 
-#: characters of Chinese prose: ASCII, CJK ideographs, CJK and full-width punctuation, general punctuation
+#: characters of Chinese prose: ASCII, CJK ideographs, CJK and full-width punctuation, general
+#: punctuation; not the half-width katakana of the same block, which random double bytes decode to
 _PROSE = re.compile(
-    r"[\t\n\r\x20-\x7e\u00b7\u2000-\u206f\u2460-\u25ff\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+    r"[\t\n\r\x20-\x7e\u00b7\u2000-\u206f\u2460-\u25ff\u3000-\u303f\u4e00-\u9fff\uff01-\uff60\uffe0-\uffe6]")
+#: any even run of bytes decodes as UTF-16; without a mark it is believed only when the text has
+#: ASCII in it (a line break, a digit: the zero bytes real files have) or mostly common characters
+_ASCII = re.compile(r"[\t\n\r\x20-\x7e]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 #: a decoding whose text is less prose than this is noise, not the file's encoding
 MIN_PROSE_SHARE = 0.9
 #: a damaged file is still decoded when at most this share of its characters had to be replaced
@@ -59,6 +64,21 @@ DAMAGED_MIN_PROSE_SHARE = 0.8
 
 def _prose_share(text: str) -> float:
     return len(_PROSE.findall(text)) / len(text) if text else 1.0
+
+
+def _is_common(ch: str) -> bool:
+    """One of the 3,755 most used characters (GB 2312 level 1, lead bytes 0xB0-0xD7)."""
+    try:
+        return 0xB0 <= ch.encode("gb2312")[0] <= 0xD7
+    except UnicodeEncodeError:
+        return False
+
+
+def _plausible_utf16(text: str) -> bool:
+    if _ASCII.search(text):
+        return True
+    han = _HAN.findall(text)
+    return bool(han) and sum(map(_is_common, han)) >= 0.5 * len(han)
 
 
 def _strict(data: bytes, encoding: str) -> str | None:
@@ -76,7 +96,7 @@ def _detect(data: bytes) -> Decoded | None:
     best: tuple[float, int, str, str] | None = None
     for rank, match in enumerate(from_bytes(data, cp_isolation=_CANDIDATES)):
         text = _strict(data, match.encoding)
-        if text is None:
+        if text is None or (match.encoding.startswith("utf_16") and not _plausible_utf16(text)):
             continue
         share = _prose_share(text)
         if share >= MIN_PROSE_SHARE and (best is None or (share, -rank) > (best[0], -best[1])):

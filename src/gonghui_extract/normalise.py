@@ -48,9 +48,9 @@ class NormaliseRules(RuleFile):
     keep: str = ""
     #: an OpenCC configuration applied character by character ("" turns the conversion off)
     opencc: str = ""
-    drop: list[DropRule] = []  # noqa: RUF012 - pydantic copies defaults
+    drop: list[DropRule] = []
     #: one character of the view read as another where its context says OCR misread it (2O23 → 2023)
-    substitute: list[SubstituteRule] = []  # noqa: RUF012
+    substitute: list[SubstituteRule] = []
 
 
 @dataclass

@@ -73,11 +73,11 @@ class SegmentRules(RuleFile):
     heading_max_chars: int = 40
     heading_forbidden: str = r"[。！？!?；;]"
     byline_continuation_max_chars: int = 8
-    roles: list[RoleRule] = []  # noqa: RUF012 - pydantic copies defaults
-    inline_credits: list[PatternRule] = []  # noqa: RUF012
-    author_roles: list[str] = []  # noqa: RUF012
-    surnames: list[str] = []  # noqa: RUF012
-    datelines: list[PatternRule] = []  # noqa: RUF012
+    roles: list[RoleRule] = []
+    inline_credits: list[PatternRule] = []
+    author_roles: list[str] = []
+    surnames: list[str] = []
+    datelines: list[PatternRule] = []
     cohesion: Cohesion = Cohesion()
 
 

@@ -24,6 +24,7 @@ from ..patterns import SafePattern, alternation
 from ..pipeline import component
 from ..records import OrgKind
 from ..rules import RuleFile, Rules, RulesError, rule_file
+from ..segment import furniture_spans
 from .org_context import complete
 from .regions import Gazetteer, gazetteer
 
@@ -665,6 +666,7 @@ def find_mentions(doc: Doc, t: Tables, view: str | None = None,
     mentions = _non_overlapping(mentions + _shared_bodies(view, mentions, t))
     mentions = _non_overlapping(mentions + _company_short_forms(view, mentions, t))
     bylines = [m.span() for p in t.bylines for m in p.finditer(doc.text, doc.warnings)]
+    bylines += [doc.source_span(s, e) for s, e in furniture_spans(doc)]  # bylines segmentation found
     for m in mentions:
         start, end = doc.source_span(*(to_view.view_span(m.start, m.end) if to_view else (m.start, m.end)))
         m.byline = any(s <= start and end <= e for s, e in bylines)
