@@ -83,3 +83,17 @@ def test_extra_folder_keeps_default_scalars(tmp_path: Path) -> None:
     folder = _folder(tmp_path, "metrics/indicators.yaml", "lead_words: [台山市]\n")
     default = [(m.text, m.indicator) for m in Pipeline()(text).metrics]
     assert [(m.text, m.indicator) for m in Pipeline(rules=["default", folder])(text).metrics] == default
+
+
+def test_extra_file_setting_one_field_keeps_the_defaults_other_fields(tmp_path: Path) -> None:
+    """A user normalise.yaml that only adds a drop pattern must not reset `keep` or `opencc`."""
+    from gonghui_extract.normalise import NormaliseRules
+
+    (tmp_path / "normalise.yaml").write_text(
+        "drop:\n  - id: drop.user_marker\n    pattern: '※'\n", encoding="utf-8")
+    default = Pipeline().rules.get(NormaliseRules)
+    merged = Pipeline(rules=["default", tmp_path]).rules.get(NormaliseRules)
+    assert merged.keep == default.keep and merged.opencc == default.opencc
+    assert [d.id for d in merged.drop] == [*(d.id for d in default.drop), "drop.user_marker"]
+    doc = Pipeline(rules=["default", tmp_path]).doc("会员※65.2万人")
+    assert "※" not in doc.view

@@ -94,18 +94,24 @@ def load_file(path: Path, schema: type[M]) -> M:
 
 
 def _merge(models: list[M]) -> M:
-    """Merge validated files of one schema: lists concatenate, mappings update."""
-    first = models[0]
+    """Merge validated files of one schema: lists concatenate, mappings update, scalars override.
+
+    Only the fields a file sets take part, so a user's file that sets one field
+    leaves the defaults' other fields as they were.
+    """
+    schema = type(models[0])
     merged: dict[str, Any] = {}
-    for name in type(first).model_fields:
-        values = [getattr(m, name) for m in models]
+    for name in schema.model_fields:
+        values = [getattr(m, name) for m in models if name in m.model_fields_set]
+        if not values:
+            continue
         if isinstance(values[0], (list, tuple)):
             merged[name] = [item for v in values for item in v]
         elif isinstance(values[0], dict):
             merged[name] = {k: x for v in values for k, x in v.items()}
         else:
-            merged[name] = next((v for v in reversed(values) if v is not None), values[0])
-    return type(first).model_validate(merged)
+            merged[name] = values[-1]
+    return schema.model_validate(merged)
 
 
 class Rules:
