@@ -1,0 +1,62 @@
+"""Progress of a batch run on stderr: a bar on a terminal, a periodic log line otherwise."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from .runner import Summary
+
+
+def human(n: float) -> str:
+    """1234567 → '1.2M': rates and counts people read at a glance."""
+    for factor, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if n >= factor:
+            return f"{n / factor:.1f}{suffix}"
+    return f"{n:.0f}"
+
+
+def status_line(summary: Summary, total_bytes: int | None = None) -> str:
+    """Files, articles, records, chars/s and, when the input size is known, the ETA."""
+    elapsed = summary.elapsed()
+    failed = f" ({summary.failed_count:,} failed)" if summary.failed_count else ""
+    parts = [f"{summary.files:,} files{failed}", f"{summary.articles:,} articles",
+             f"{summary.record_total:,} records", f"{human(summary.chars_per_second())} chars/s"]
+    if total_bytes and summary.bytes_read and elapsed:
+        remaining = max(total_bytes - summary.bytes_read, 0) * elapsed / summary.bytes_read
+        eta = time.strftime("%H:%M:%S", time.gmtime(remaining))
+        parts.append(f"{100 * summary.bytes_read / total_bytes:.0f}% ETA {eta}")
+    return ", ".join(parts)
+
+
+class Progress:
+    """Shows a run moving: tqdm's bar on a TTY, a line every ``every`` seconds in a log, nothing if quiet."""
+
+    def __init__(self, stream: TextIO, enabled: bool, total_bytes: int | None, every: float = 10.0):
+        self._stream, self._total, self._every = stream, total_bytes, every
+        self._bar = None
+        self._enabled = enabled
+        self._last_log = time.monotonic()
+        self._shown_bytes = 0
+        if enabled and stream.isatty():
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=total_bytes, unit="B", unit_scale=True, unit_divisor=1024,
+                             desc="extract", file=stream, dynamic_ncols=True, smoothing=0.1)
+
+    def update(self, summary: Summary) -> None:
+        if not self._enabled:
+            return
+        if self._bar is not None:
+            self._bar.update(summary.bytes_read - self._shown_bytes)
+            self._shown_bytes = summary.bytes_read
+            self._bar.set_postfix_str(status_line(summary), refresh=False)
+        elif time.monotonic() - self._last_log >= self._every:
+            self._last_log = time.monotonic()
+            self._stream.write(f"gonghui-extract: {status_line(summary, self._total)}\n")
+            self._stream.flush()
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
