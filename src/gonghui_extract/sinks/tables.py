@@ -125,9 +125,11 @@ def _value(record: dict[str, Any], item: Field_) -> Any:
     value: Any = record
     for key in item.path:
         value = value.get(key) if isinstance(value, dict) else None
-    if item.kind == "json" and value is not None:
+    if value is None:
+        return None
+    if item.kind == "json":
         return json.dumps(value, ensure_ascii=False, default=str)
-    return value
+    return float(value) if item.kind == "float" else value
 
 
 def article_row(article: dict[str, Any]) -> dict[str, Any]:
