@@ -9,13 +9,14 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from sink_helpers import SEEDS, database, marks_rules, postgres_url, table_rows  # noqa: F401
+from sink_helpers import SEEDS, table_rows
 
 import gonghui_extract
 from gonghui_extract.cli import main
 from gonghui_extract.sinks import TABLE_NAMES, ArticleRecords
 from gonghui_extract.sinks.tables import column_names
 
+pytest_plugins = ["sink_fixtures"]
 KINDS = ("metrics", "dates", "organisations")
 
 
@@ -35,7 +36,7 @@ def _counts(target: str) -> dict[str, int]:
     return {name: len(table_rows(target, name)) for name in TABLE_NAMES}
 
 
-def test_two_runs_leave_as_many_rows_as_json_lines_records(tmp_path, database, marks_rules):  # noqa: F811
+def test_two_runs_leave_as_many_rows_as_json_lines_records(tmp_path, database, marks_rules):
     jsonl = tmp_path / "records.jsonl"
     assert main(["extract", str(SEEDS), "-o", str(jsonl), "--rules", marks_rules, "-q"]) == 0
     expected = _expected_counts(_jsonl(jsonl))
@@ -46,7 +47,7 @@ def test_two_runs_leave_as_many_rows_as_json_lines_records(tmp_path, database, m
         assert _counts(database) == expected
 
 
-def test_the_real_pipeline_on_the_seeds_fills_the_database_like_json_lines(tmp_path, database):  # noqa: F811
+def test_the_real_pipeline_on_the_seeds_fills_the_database_like_json_lines(tmp_path, database):
     jsonl = tmp_path / "records.jsonl"
     assert main(["extract", str(SEEDS), "-o", str(jsonl), "-q"]) == 0
     for _ in range(2):
@@ -54,7 +55,7 @@ def test_the_real_pipeline_on_the_seeds_fills_the_database_like_json_lines(tmp_p
         assert _counts(database) == _expected_counts(_jsonl(jsonl))
 
 
-def test_a_changed_file_replaces_its_rows(tmp_path, database, marks_rules):  # noqa: F811
+def test_a_changed_file_replaces_its_rows(tmp_path, database, marks_rules):
     page = tmp_path / "page.txt"
     page.write_text("广州市总工会2023年发放12万元，帮扶345户。", encoding="utf-8")
     assert main(["extract", str(page), "-o", database, "--rules", marks_rules, "-q"]) == 0
@@ -69,7 +70,7 @@ def test_a_changed_file_replaces_its_rows(tmp_path, database, marks_rules):  # n
     assert {r["article_id"] for r in table_rows(database, "metrics")} == {articles[0]["id"]}
 
 
-def test_nested_fields_are_flattened_into_columns(tmp_path, database, marks_rules):  # noqa: F811
+def test_nested_fields_are_flattened_into_columns(tmp_path, database, marks_rules):
     page = tmp_path / "page.txt"
     page.write_text("广州市总工会2023年发放12万元。", encoding="utf-8")
     assert main(["extract", str(page), "-o", database, "--rules", marks_rules, "-q"]) == 0
@@ -131,7 +132,8 @@ def test_csv_parquet_and_sqlite_hold_the_same_tables(tmp_path, marks_rules):
         from_csv = _read_csv(Path(targets["csv"]), table)
         assert list(from_csv[0]) == column_names(table)
         booleans = {"True": "1", "False": "0"}
-        assert [{k: booleans.get(v, v) for k, v in row.items()} for row in from_csv] == _as_text(from_sqlite)
+        from_csv = [{k: booleans.get(v, v) for k, v in row.items()} for row in from_csv]
+        assert from_csv == _as_text(from_sqlite)
 
 
 def test_json_lines_round_trip_through_the_records_model(tmp_path, marks_rules):
