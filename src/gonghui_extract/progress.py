@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from typing import TYPE_CHECKING, TextIO
 
@@ -30,6 +31,16 @@ def status_line(summary: Summary, total_bytes: int | None = None) -> str:
     return ", ".join(parts)
 
 
+#: the bar without tqdm's bytes/s (chars/s, in the postfix, is the rate that matters)
+_BAR_FORMAT = "{desc} {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}]{postfix}"
+
+
+def _compact(summary: Summary) -> str:
+    failed = f" ({human(summary.failed_count)} failed)" if summary.failed_count else ""
+    return (f"{human(summary.files)} files{failed}, {human(summary.articles)} articles, "
+            f"{human(summary.record_total)} records, {human(summary.chars_per_second())} chars/s")
+
+
 class Progress:
     """Shows a run moving: tqdm's bar on a TTY, a line every ``every`` seconds in a log, nothing if quiet."""
 
@@ -42,8 +53,11 @@ class Progress:
         if enabled and stream.isatty():
             from tqdm import tqdm
 
+            # a terminal reporting a 0×0 size (a bare pty) would hide tqdm's bar: assume 80×24
+            size = shutil.get_terminal_size()
             self._bar = tqdm(total=total_bytes, unit="B", unit_scale=True, unit_divisor=1024,
-                             desc="extract", file=stream, dynamic_ncols=True, smoothing=0.1)
+                             desc="extract", file=stream, ncols=size.columns, nrows=size.lines,
+                             smoothing=0.1, bar_format=_BAR_FORMAT)
 
     def update(self, summary: Summary) -> None:
         if not self._enabled:
@@ -51,7 +65,7 @@ class Progress:
         if self._bar is not None:
             self._bar.update(summary.bytes_read - self._shown_bytes)
             self._shown_bytes = summary.bytes_read
-            self._bar.set_postfix_str(status_line(summary), refresh=False)
+            self._bar.set_postfix_str(_compact(summary), refresh=False)
         elif time.monotonic() - self._last_log >= self._every:
             self._last_log = time.monotonic()
             self._stream.write(f"gonghui-extract: {status_line(summary, self._total)}\n")
