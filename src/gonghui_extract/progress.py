@@ -31,8 +31,9 @@ def status_line(summary: Summary, total_bytes: int | None = None) -> str:
     return ", ".join(parts)
 
 
-#: the bar without tqdm's bytes/s (chars/s, in the postfix, is the rate that matters)
+#: the bar without tqdm's bytes/s (chars/s, in the postfix, is the rate that matters); no ETA without a total
 _BAR_FORMAT = "{desc} {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}]{postfix}"
+_COUNTER_FORMAT = "{desc} {n_fmt} [{elapsed}]{postfix}"
 
 
 def _compact(summary: Summary) -> str:
@@ -57,7 +58,7 @@ class Progress:
             size = shutil.get_terminal_size()
             self._bar = tqdm(total=total_bytes, unit="B", unit_scale=True, unit_divisor=1024,
                              desc="extract", file=stream, ncols=size.columns, nrows=size.lines,
-                             smoothing=0.1, bar_format=_BAR_FORMAT)
+                             smoothing=0.1, bar_format=_BAR_FORMAT if total_bytes else _COUNTER_FORMAT)
 
     def update(self, summary: Summary) -> None:
         if not self._enabled:
