@@ -21,6 +21,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain, islice
@@ -90,6 +91,8 @@ class Summary:
     records: Counter = field(default_factory=Counter)
     failures: list[tuple[str, str]] = field(default_factory=list)
     interrupted: bool = False
+    #: why the run stopped early other than Ctrl-C (a worker process died)
+    aborted: str | None = None
 
     @property
     def failed_count(self) -> int:
@@ -122,12 +125,15 @@ class Summary:
     def report(self, max_failures: int = 20) -> str:
         """The short summary printed at the end of a run."""
         extracted = self.files - self.skipped - self.failed_count
-        lines = [f"gonghui-extract: {'INTERRUPTED after ' if self.interrupted else ''}"
+        stopped = "INTERRUPTED after " if self.interrupted else "ABORTED after " if self.aborted else ""
+        lines = [f"gonghui-extract: {stopped}"
                  f"{self.files:,} files ({extracted:,} extracted, {self.skipped:,} already stored, "
                  f"{self.failed_count:,} failed) in {self.elapsed():.1f} s, "
                  f"{human(self.chars_per_second())} chars/s",
                  f"  {self.articles:,} articles; records: "
                  + ", ".join(f"{self.records[k]:,} {k}" for k in RECORD_KINDS)]
+        if self.aborted:
+            lines.append(f"  {self.aborted}; what finished is stored, run again to resume")
         lines += [f"  FAILED {source}: {reason}" for source, reason in self.failures[:max_failures]]
         if self.failed_count > max_failures:
             lines.append(f"  ... and {self.failed_count - max_failures:,} more failures (see --error-log)")
@@ -286,6 +292,8 @@ def run(options: RunOptions, stdin: BinaryIO | None = None, stderr: TextIO | Non
                 progress.update(summary)
     except KeyboardInterrupt:
         summary.interrupted = True
+    except BrokenProcessPool as exc:  # a worker killed (out of memory, a crash in a C extension)
+        summary.aborted = f"a worker process died: {exc}"
     finally:
         summary.finished = time.monotonic()
         progress.close()
@@ -307,10 +315,12 @@ def _extract(args: argparse.Namespace) -> int:
         return 2
     finally:
         signal.signal(signal.SIGTERM, previous)
-    if not args.quiet or summary.failures or summary.interrupted:
+    if not args.quiet or summary.failures or summary.interrupted or summary.aborted:
         print(summary.report(), file=sys.stderr)
     if summary.interrupted:
         return 130
+    if summary.aborted:
+        return 3
     return 1 if summary.failures else 0
 
 
