@@ -39,11 +39,6 @@ def _is_glob(text: str) -> bool:
     return bool(_GLOB_CHARS & set(text))
 
 
-def is_archive(path: str) -> bool:
-    lower = path.lower()
-    return lower.endswith(".zip") or lower.endswith(_TAR_SUFFIXES)
-
-
 def _hidden(name: str) -> bool:
     """Dot files and macOS resource forks are not texts anyone meant to include."""
     parts = (p for p in Path(name).parts if p not in (".", ".."))

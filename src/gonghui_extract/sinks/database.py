@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, delete, event, insert, select, text
+from sqlalchemy import Engine, create_engine, delete, event, insert, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
@@ -96,12 +96,6 @@ class DatabaseSink(Sink):
                     for kind, rows in record_rows(article, article_id).items():
                         if rows:
                             conn.execute(insert(METADATA.tables[kind]), rows)
-
-    def row_counts(self) -> dict[str, int]:
-        """Rows per table (for summaries and tests)."""
-        with self.engine.connect() as conn:
-            return {name: conn.execute(text(f'SELECT COUNT(*) FROM "{name}"')).scalar_one()
-                    for name in ("articles", *RECORD_KINDS)}
 
     def close(self) -> None:
         self.engine.dispose()
