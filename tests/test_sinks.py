@@ -176,13 +176,28 @@ def test_to_frames_gives_one_dataframe_per_table_with_the_schema_columns():
         assert len(frames[kind]) == len(getattr(doc, kind))
 
 
+def _documented_columns(markdown: str, table: str) -> set[str]:
+    """Column names in the first cells of the Markdown table under the line `table`."""
+    heading_then_table = rf"^`{table}`[^\n]*(?:\n[^\n|][^\n]*)*\n\n((?:\|[^\n]*\n?)+)"
+    [rows] = re.findall(heading_then_table, markdown, flags=re.M)
+    first_cells = [row.split("|")[1] for row in rows.splitlines()]
+    return {name for cell in first_cells for name in re.findall(r"`([a-z_]+)`", cell)}
+
+
 def test_readme_documents_every_column():
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Output and databases", 1)[1].split("\n## ", 1)[0]
     for table in TABLE_NAMES:
-        heading_then_table = rf"^`{table}`[^\n]*(?:\n[^\n|][^\n]*)*\n\n((?:\|[^\n]*\n?)+)"
-        [rows] = re.findall(heading_then_table, section, flags=re.M)
-        first_cells = [row.split("|")[1] for row in rows.splitlines()]
-        documented = {name for cell in first_cells for name in re.findall(r"`([a-z_]+)`", cell)}
+        documented = _documented_columns(section, table)
         for column in column_names(table):
-            assert column in documented, f"README: column {table}.{column} undocumented"
+            assert column in documented, (f"README: column {table}.{column} undocumented "
+                                          "(`gonghui-extract schema --tables` prints the rows)")
+
+
+def test_schema_tables_prints_every_column_with_its_types(capsys):
+    assert main(["schema", "--tables"]) == 0
+    markdown = capsys.readouterr().out
+    for table in TABLE_NAMES:
+        assert _documented_columns(markdown, table) == set(column_names(table))
+    assert "| `content_hash` | VARCHAR(64) | VARCHAR(64) |" in markdown
+    assert "| `id` | INTEGER | BIGINT |" in markdown

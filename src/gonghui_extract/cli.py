@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from .rules import RulesError
 from .runner import add_extract
-from .sinks.rows import add_schema
+from .sinks import add_schema
 
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [add_extract, add_schema]
 

@@ -6,11 +6,15 @@ a read-only path fails in a second, not after an hour of extraction.
 
 from __future__ import annotations
 
+import argparse
+import json
+import sys
 from pathlib import Path
 
+from ..records import Document
 from .base import Sink, SinkError, prepare_path
 from .rows import ArticleRecords, ExtractedFile, article_records
-from .tables import METADATA, TABLE_NAMES
+from .tables import METADATA, TABLE_NAMES, markdown_tables
 
 __all__ = ["METADATA", "TABLE_NAMES", "ArticleRecords", "ExtractedFile", "Sink", "SinkError",
            "article_records", "open_sink"]
@@ -42,3 +46,24 @@ def open_sink(target: str | None) -> Sink:
         prepare_path(path, folder=False)
         return DatabaseSink(f"sqlite:///{path}")
     raise SinkError(f"unknown output target {target!r}; use one of: {TARGETS_HELP}")
+
+
+_SCHEMAS = {"article": ArticleRecords, "document": Document}
+
+
+def _schema(args: argparse.Namespace) -> int:
+    if args.tables:
+        sys.stdout.write(markdown_tables())
+    else:
+        schema = _SCHEMAS[args.of].model_json_schema()
+        sys.stdout.write(json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
+    return 0
+
+
+def add_schema(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("schema", help="print the JSON Schema of the records (one JSON Lines line)")
+    p.add_argument("--of", choices=sorted(_SCHEMAS), default="article",
+                   help="article: a line of `extract` output (default); document: the result of extract()")
+    p.add_argument("--tables", action="store_true",
+                   help="print the database tables (columns, SQLite and PostgreSQL types) as Markdown")
+    p.set_defaults(func=_schema)

@@ -7,9 +7,7 @@ by offsets alone, so it works however many articles segmentation finds.
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
@@ -95,18 +93,3 @@ def _json_default(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
-
-
-_SCHEMAS = {"article": ArticleRecords, "document": Document}
-
-
-def _schema(args: argparse.Namespace) -> int:
-    sys.stdout.write(json.dumps(_SCHEMAS[args.of].model_json_schema(), ensure_ascii=False, indent=2) + "\n")
-    return 0
-
-
-def add_schema(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("schema", help="print the JSON Schema of the records (one JSON Lines line)")
-    p.add_argument("--of", choices=sorted(_SCHEMAS), default="article",
-                   help="article: a line of `extract` output (default); document: the result of extract()")
-    p.set_defaults(func=_schema)

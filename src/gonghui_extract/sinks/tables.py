@@ -162,3 +162,32 @@ def document_frames(doc: Document) -> dict[str, Any]:
             first_id = len(rows[kind])
             rows[kind].extend({"id": first_id + i, **r} for i, r in enumerate(kind_rows))
     return {name: pd.DataFrame(table_rows, columns=column_names(name)) for name, table_rows in rows.items()}
+
+
+def markdown_tables() -> str:
+    """The schema as Markdown tables (column, SQLite type, PostgreSQL type, the field's description)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    described = _descriptions(Article)
+    for model in RECORD_MODELS.values():
+        described.update(_descriptions(model))
+    out = []
+    for name in TABLE_NAMES:
+        out += [f"`{name}`", "", "| column | SQLite | PostgreSQL | meaning |", "|---|---|---|---|"]
+        out += [f"| `{c.name}` | {c.type.compile(dialect=sqlite.dialect())} | "
+                f"{c.type.compile(dialect=postgresql.dialect())} | {described.get(c.name, '')} |"
+                for c in METADATA.tables[name].columns]
+        out.append("")
+    return "\n".join(out)
+
+
+def _descriptions(model: type[BaseModel], prefix: str = "") -> dict[str, str]:
+    """Column name → the pydantic field description, nested models flattened like the columns."""
+    out: dict[str, str] = {}
+    for name, info in model.model_fields.items():
+        _, nested = _kind(info.annotation)
+        if nested is not None:
+            out.update(_descriptions(nested, f"{prefix}{name}_"))
+        elif info.description:
+            out[f"{prefix}{name}"] = info.description
+    return out
