@@ -17,6 +17,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
@@ -180,10 +181,19 @@ def _run_chunk(chunk: list[Task]) -> list[Outcome]:
 
 
 def _init_worker(rules: tuple[str, ...], reference: date | None) -> None:
-    """Ctrl-C is the parent's to handle; each worker loads the rules once."""
+    """Ctrl-C is the parent's to handle; each worker loads the rules once and dies with the parent."""
     global _WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
     _WORKER = (Pipeline(rules=["default", *rules]), reference)
+
+
+def _exit_with(parent: multiprocessing.process.BaseProcess) -> None:
+    """A run killed with SIGKILL cannot stop its workers, so they watch it and leave with it."""
+    parent.join()
+    os._exit(1)
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
