@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import tarfile
+import time
 import zipfile
 from pathlib import Path
 
@@ -16,8 +17,9 @@ from gonghui_extract import runner
 from gonghui_extract.cli import main
 from gonghui_extract.doc import Doc
 from gonghui_extract.pipeline import component
+from gonghui_extract.progress import status_line
 from gonghui_extract.rules import Rules
-from gonghui_extract.runner import RunOptions, run
+from gonghui_extract.runner import RunOptions, Summary, run
 
 pytest_plugins = ["sink_fixtures"]
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
@@ -164,7 +166,16 @@ def test_progress_is_a_log_line_off_a_terminal_and_nothing_when_quiet(tmp_path):
     summary = run(RunOptions([str(SEEDS)], output=str(tmp_path / "o.jsonl"), log_every=0), stderr=log)
     lines = log.getvalue().splitlines()
     assert lines and all(line.startswith("gonghui-extract: ") for line in lines)
-    assert f"{summary.files} files" in lines[-1] and "chars/s" in lines[-1] and "ETA" in lines[-1]
+    assert f"{summary.files} files" in lines[-1] and "chars/s" in lines[-1]
     quiet = io.StringIO()
     run(RunOptions([str(SEEDS)], output=str(tmp_path / "o.jsonl"), log_every=0, quiet=True), stderr=quiet)
     assert quiet.getvalue() == ""
+
+
+def test_the_status_line_gives_percent_and_eta_once_the_input_size_is_known():
+    summary = Summary(started=time.monotonic() - 10, files=3, articles=4, chars=1000, bytes_read=250)
+    summary.records["metrics"] = 7
+    line = status_line(summary, total_bytes=1000)
+    assert line.startswith("3 files, 4 articles, 7 records, 100 chars/s")
+    assert line.endswith("25% ETA 00:00:30")
+    assert "ETA" not in status_line(summary, total_bytes=None)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import shutil
+import threading
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
@@ -43,27 +45,38 @@ def _compact(summary: Summary) -> str:
 
 
 class Progress:
-    """Shows a run moving: tqdm's bar on a TTY, a line every ``every`` seconds in a log, nothing if quiet."""
+    """Shows a run moving: tqdm's bar on a TTY, a line every ``every`` seconds in a log, nothing if quiet.
 
-    def __init__(self, stream: TextIO, enabled: bool, total_bytes: int | None, every: float = 10.0):
-        self._stream, self._total, self._every = stream, total_bytes, every
+    The input's total size (for percent and ETA) is measured by ``measure`` in a
+    background thread, so walking a million-file folder never delays the start.
+    """
+
+    def __init__(self, stream: TextIO, enabled: bool, measure: Callable[[], int | None], every: float = 10.0):
+        self._stream, self._every, self._enabled = stream, every, enabled
+        self._total: int | None = None
         self._bar = None
-        self._enabled = enabled
         self._last_log = time.monotonic()
         self._shown_bytes = 0
-        if enabled and stream.isatty():
+        if not enabled:
+            return
+        threading.Thread(target=self._measure, args=(measure,), daemon=True).start()
+        if stream.isatty():
             from tqdm import tqdm
 
             # a terminal reporting a 0×0 size (a bare pty) would hide tqdm's bar: assume 80×24
             size = shutil.get_terminal_size()
-            self._bar = tqdm(total=total_bytes, unit="B", unit_scale=True, unit_divisor=1024,
-                             desc="extract", file=stream, ncols=size.columns, nrows=size.lines,
-                             smoothing=0.1, bar_format=_BAR_FORMAT if total_bytes else _COUNTER_FORMAT)
+            self._bar = tqdm(unit="B", unit_scale=True, unit_divisor=1024, desc="extract", file=stream,
+                             ncols=size.columns, nrows=size.lines, smoothing=0.1, bar_format=_COUNTER_FORMAT)
+
+    def _measure(self, measure: Callable[[], int | None]) -> None:
+        self._total = measure()
 
     def update(self, summary: Summary) -> None:
         if not self._enabled:
             return
         if self._bar is not None:
+            if self._total and self._bar.total is None:
+                self._bar.total, self._bar.bar_format = self._total, _BAR_FORMAT
             self._bar.update(summary.bytes_read - self._shown_bytes)
             self._shown_bytes = summary.bytes_read
             self._bar.set_postfix_str(_compact(summary), refresh=False)

@@ -287,8 +287,7 @@ def run(options: RunOptions, stdin: BinaryIO | None = None, stderr: TextIO | Non
     sink = open_sink(options.output)
     error_log = _open_error_log(options.error_log)
     summary = Summary()
-    progress = Progress(stderr, not options.quiet,
-                        None if options.quiet else total_bytes(options.inputs), options.log_every)
+    progress = Progress(stderr, not options.quiet, lambda: total_bytes(options.inputs), options.log_every)
     try:
         with sink, Extractor(pipeline, rules, reference, workers) as extractor:
             for outcomes in extractor.map(_chunks(iter_sources(options.inputs, stdin), sink, options.force)):
