@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, delete, event, insert, select
+from sqlalchemy import Connection, Engine, Table, create_engine, delete, event, insert, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
@@ -73,32 +73,61 @@ class DatabaseSink(Sink):
     def stored_hashes(self, sources: list[str]) -> dict[str, set[str]]:
         stored: dict[str, set[str]] = {}
         with self.engine.connect() as conn:
-            for i in range(0, len(sources), _LOOKUP_BATCH):
+            for batch in _batches(sources):
                 query = (select(ARTICLES.c.source, ARTICLES.c.content_hash).distinct()
-                         .where(ARTICLES.c.source.in_(sources[i:i + _LOOKUP_BATCH])))
+                         .where(ARTICLES.c.source.in_(batch)))
                 for source, content_hash in conn.execute(query):
                     stored.setdefault(source, set()).add(content_hash)
         return stored
 
     def write(self, files: list[ExtractedFile]) -> None:
-        if not files:
+        """Replace the rows of these sources, all in one transaction, in a few batched statements."""
+        latest = {f.source: f for f in files}  # a source given twice: its last reading wins
+        if not latest:
             return
+        articles = [article for f in latest.values() for article in f.articles]
         with self.engine.begin() as conn:
-            for f in files:
-                old = select(ARTICLES.c.id).where(ARTICLES.c.source == f.source).scalar_subquery()
+            for batch in _batches(list(latest)):
+                old = select(ARTICLES.c.id).where(ARTICLES.c.source.in_(batch)).scalar_subquery()
                 for kind in RECORD_KINDS:
                     table = METADATA.tables[kind]
                     conn.execute(delete(table).where(table.c.article_id.in_(old)))
-                conn.execute(delete(ARTICLES).where(ARTICLES.c.source == f.source))
-                for article in f.articles:
-                    article_id = conn.execute(insert(ARTICLES).values(article_row(article))
-                                              .returning(ARTICLES.c.id)).scalar_one()
-                    for kind, rows in record_rows(article, article_id).items():
-                        if rows:
-                            conn.execute(insert(METADATA.tables[kind]), rows)
+                conn.execute(delete(ARTICLES).where(ARTICLES.c.source.in_(batch)))
+            if not articles:
+                return
+            # RETURNING lets SQLAlchemy send many rows per INSERT (insertmanyvalues) on every dialect
+            ids = conn.execute(insert(ARTICLES).returning(ARTICLES.c.id, sort_by_parameter_order=True),
+                               [article_row(a) for a in articles]).scalars().all()
+            rows: dict[str, list[dict[str, Any]]] = {kind: [] for kind in RECORD_KINDS}
+            for article, article_id in zip(articles, ids, strict=True):
+                for kind, kind_rows in record_rows(article, article_id).items():
+                    rows[kind].extend(kind_rows)
+            for kind, kind_rows in rows.items():
+                if kind_rows:
+                    _insert_records(conn, METADATA.tables[kind], kind_rows)
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _insert_records(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Bulk insert: PostgreSQL's COPY (3-4x executemany's rate here), executemany elsewhere.
+
+    COPY runs on the same driver connection, so it is part of the open transaction.
+    """
+    if conn.dialect.name != "postgresql":
+        conn.execute(insert(table), rows)
+        return
+    columns = list(rows[0])
+    quote = conn.dialect.identifier_preparer.quote
+    statement = f"COPY {quote(table.name)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+    with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row([row[c] for c in columns])
+
+
+def _batches(items: list[str]) -> list[list[str]]:
+    return [items[i:i + _LOOKUP_BATCH] for i in range(0, len(items), _LOOKUP_BATCH)]
 
 
 def _reason(exc: SQLAlchemyError) -> str:
