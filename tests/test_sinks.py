@@ -201,3 +201,11 @@ def test_schema_tables_prints_every_column_with_its_types(capsys):
         assert _documented_columns(markdown, table) == set(column_names(table))
     assert "| `content_hash` | VARCHAR(64) | VARCHAR(64) |" in markdown
     assert "| `id` | INTEGER | BIGINT |" in markdown
+
+
+def test_a_source_given_twice_in_one_run_is_stored_once(tmp_path, database, marks_rules):
+    page = tmp_path / "page.txt"
+    page.write_text("广州市总工会2023年发放12万元。", encoding="utf-8")
+    assert main(["extract", str(page), str(page), "-o", database, "--rules", marks_rules, "-q"]) == 0
+    assert len(table_rows(database, "articles")) == 1
+    assert len(table_rows(database, "metrics")) == 3
