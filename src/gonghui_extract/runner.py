@@ -322,6 +322,10 @@ def _extract(args: argparse.Namespace) -> int:
     except (InputError, SinkError, ValueError) as exc:
         print(f"gonghui-extract: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # the reader of stdout left (`| head`): stop quietly, as Unix tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     finally:
         signal.signal(signal.SIGTERM, previous)
     if not args.quiet or summary.failures or summary.interrupted or summary.aborted:
