@@ -84,6 +84,28 @@ def test_a_bad_file_is_reported_and_the_run_goes_on(tmp_path, capsys):
         str(corpus / "1-good.txt"), str(corpus / "4-good.txt")]
 
 
+@component("sinks_test_broken")
+def _broken_on_marker(doc: Doc, rules: Rules) -> None:
+    """A rule that crashes on one text: the run must report it and go on."""
+    if "BREAK-HERE" in doc.text:
+        raise ValueError("a rule crashed")
+
+
+def test_a_text_the_pipeline_fails_on_is_reported_and_the_rest_stored(tmp_path):
+    rules = tmp_path / "broken_rules"
+    rules.mkdir()
+    (rules / "pipeline.yaml").write_text("components: [sinks_test_broken]\n", encoding="utf-8")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text in (("a.txt", "第一篇"), ("b.txt", "BREAK-HERE"), ("c.txt", "第三篇")):
+        (corpus / name).write_text(text, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    summary = run(RunOptions([str(corpus)], output=str(out), quiet=True, workers=1, rules=[str(rules)]))
+    assert summary.failed_count == 1
+    assert summary.failures == [(str(corpus / "b.txt"), "extract: ValueError: a rule crashed")]
+    assert _sources(out) == [str(corpus / "a.txt"), str(corpus / "c.txt")]
+
+
 def test_missing_input_is_an_error_before_any_work(tmp_path, capsys):
     db = tmp_path / "out.sqlite"
     assert main(["extract", str(SEEDS), str(tmp_path / "nope.txt"), "-o", str(db)]) == 2

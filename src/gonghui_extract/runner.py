@@ -38,6 +38,8 @@ from .sources import InputError, Source, check_inputs, iter_sources, total_bytes
 #: a chunk (one task for a worker) closes at this many files or bytes, whichever comes first
 CHUNK_FILES = 16
 CHUNK_BYTES = 1 << 20
+#: failures listed in the summary (memory stays flat however many files fail)
+FAILURES_SHOWN = 20
 #: chunks in flight per worker: enough to keep workers busy, few enough to keep memory flat
 IN_FLIGHT_PER_WORKER = 2
 
@@ -90,14 +92,12 @@ class Summary:
     chars: int = 0
     bytes_read: int = 0
     records: Counter = field(default_factory=Counter)
+    failed_count: int = 0
+    #: the first failures (source, reason), for the summary; all of them go to --error-log
     failures: list[tuple[str, str]] = field(default_factory=list)
     interrupted: bool = False
     #: why the run stopped early other than Ctrl-C (a worker process died)
     aborted: str | None = None
-
-    @property
-    def failed_count(self) -> int:
-        return len(self.failures)
 
     @property
     def record_total(self) -> int:
@@ -117,13 +117,15 @@ class Summary:
         if outcome.status == "skipped":
             self.skipped += 1
         elif outcome.status == "failed":
-            self.failures.append((outcome.source, outcome.error or "unknown error"))
+            self.failed_count += 1
+            if len(self.failures) < FAILURES_SHOWN:
+                self.failures.append((outcome.source, outcome.error or "unknown error"))
         for article in outcome.articles:
             self.articles += 1
             for kind in RECORD_KINDS:
                 self.records[kind] += len(article[kind])
 
-    def report(self, max_failures: int = 20) -> str:
+    def report(self) -> str:
         """The short summary printed at the end of a run."""
         extracted = self.files - self.skipped - self.failed_count
         stopped = "INTERRUPTED after " if self.interrupted else "ABORTED after " if self.aborted else ""
@@ -135,9 +137,10 @@ class Summary:
                  + ", ".join(f"{self.records[k]:,} {k}" for k in RECORD_KINDS)]
         if self.aborted:
             lines.append(f"  {self.aborted}; what finished is stored, run again to resume")
-        lines += [f"  FAILED {source}: {reason}" for source, reason in self.failures[:max_failures]]
-        if self.failed_count > max_failures:
-            lines.append(f"  ... and {self.failed_count - max_failures:,} more failures (see --error-log)")
+        lines += [f"  FAILED {source}: {reason}" for source, reason in self.failures]
+        unlisted = self.failed_count - len(self.failures)
+        if unlisted:
+            lines.append(f"  ... and {unlisted:,} more failures (see --error-log)")
         return "\n".join(lines)
 
 
@@ -328,13 +331,13 @@ def _extract(args: argparse.Namespace) -> int:
         return 141
     finally:
         signal.signal(signal.SIGTERM, previous)
-    if not args.quiet or summary.failures or summary.interrupted or summary.aborted:
+    if not args.quiet or summary.failed_count or summary.interrupted or summary.aborted:
         print(summary.report(), file=sys.stderr)
     if summary.interrupted:
         return 130
     if summary.aborted:
         return 3
-    return 1 if summary.failures else 0
+    return 1 if summary.failed_count else 0
 
 
 def _positive(value: str) -> int:
