@@ -288,7 +288,11 @@ def run(options: RunOptions, stdin: BinaryIO | None = None, stderr: TextIO | Non
     pipeline = Pipeline(rules=["default", *rules])
     workers = options.workers or default_workers()
     sink = open_sink(options.output)
-    error_log = _open_error_log(options.error_log)
+    try:
+        error_log = _open_error_log(options.error_log)
+    except SinkError:
+        sink.close()
+        raise
     summary = Summary()
     progress = Progress(stderr, not options.quiet, lambda: total_bytes(options.inputs), options.log_every)
     try:
