@@ -13,7 +13,8 @@ from sink_helpers import SEEDS, table_rows
 
 import gonghui_extract
 from gonghui_extract.cli import main
-from gonghui_extract.sinks import TABLE_NAMES, ArticleRecords
+from gonghui_extract.records import Article, Document, Metric
+from gonghui_extract.sinks import TABLE_NAMES, ArticleRecords, article_records
 from gonghui_extract.sinks.tables import column_names
 
 pytest_plugins = ["sink_fixtures"]
@@ -209,3 +210,17 @@ def test_a_source_given_twice_in_one_run_is_stored_once(tmp_path, database, mark
     assert main(["extract", str(page), str(page), "-o", database, "--rules", marks_rules, "-q"]) == 0
     assert len(table_rows(database, "articles")) == 1
     assert [r["text"] for r in table_rows(database, "metrics")] == ["2023", "12"]
+
+
+def test_records_go_to_the_article_they_start_in_by_offsets():
+    def metric(start: int) -> Metric:
+        return Metric(start=start, end=start + 1, text="1", value=1, unit="个", raw_number="1")
+
+    doc = Document(articles=[Article(start=50, end=100, title="二"), Article(start=0, end=40, title="一")],
+                   metrics=[metric(5), metric(45), metric(60), metric(99)])
+    first, second = article_records(doc, "page.txt", "hash", "utf-8")
+    assert (first["article_index"], first["title"], second["title"]) == (0, "二", "一")
+    assert [m["start"] for m in first["metrics"]] == [60, 99]
+    # 45 lies between the articles (page furniture): it stays with the article before it
+    assert [m["start"] for m in second["metrics"]] == [5, 45]
+    assert first["source"] == second["source"] == "page.txt"
