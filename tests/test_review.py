@@ -238,7 +238,7 @@ def _screenshot(page_file: Path, tmp_path: Path) -> dict[tuple[int, int, int], i
     """Render the page in headless chromium; how many pixels of the screenshot have each RGB colour."""
     browser = _browser()
     if os.environ.get("CI", "").lower() in ("", "0", "false"):
-        pytest.importorskip("PIL", reason="Pillow is the browser-test extra")
+        pytest.importorskip("PIL", reason="Pillow comes with the test extra")
     from PIL import Image
 
     shot = tmp_path / "shot.png"

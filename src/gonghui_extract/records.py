@@ -154,3 +154,9 @@ class Document(BaseModel):
     organisation_summary: list[OrganisationSummary] = Field(default_factory=list)
     articles: list[Article] = Field(default_factory=list)
     warnings: list[Warning_] = Field(default_factory=list)
+
+    def to_frames(self) -> dict:
+        """One pandas DataFrame per table of the database schema (needs the ``pandas`` extra)."""
+        from .sinks.tables import document_frames
+
+        return document_frames(self)
