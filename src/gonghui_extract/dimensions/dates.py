@@ -49,7 +49,9 @@ class DateWords(RuleFile):
     plan_periods: dict[str, int] = Field(default_factory=dict)
     anchors_before: dict[str, Literal["past", "future"]] = Field(default_factory=dict)
     anchors_after: dict[str, Literal["past", "future"]] = Field(default_factory=dict)
-    duration_units: dict[str, Literal["year", "month", "week", "day"]] = Field(default_factory=dict)
+    duration_units: dict[str, Literal["year", "quarter", "month", "week", "day"]] = Field(default_factory=dict)
+    offsets_after: dict[str, Literal["past", "future"]] = Field(default_factory=dict)
+    spans_before: dict[str, Literal["past", "future"]] = Field(default_factory=dict)
     relative_centuries: dict[str, int] = Field(default_factory=dict)
     relative_quarters: dict[str, int] = Field(default_factory=dict)
     eras: dict[str, int] = Field(default_factory=dict)
@@ -92,6 +94,7 @@ class DateGrammar(RuleFile):
     not_a_year_after: list[str] = Field(default_factory=list)
     not_a_year_before: list[str] = Field(default_factory=list)
     not_a_day_before: list[str] = Field(default_factory=list)
+    offset_openers: list[str] = Field(default_factory=list)
     vague: list[str] = Field(default_factory=list)
     seasons: list[str] = Field(default_factory=list)
     holidays: list[Holiday] = Field(default_factory=list)
@@ -147,11 +150,11 @@ _WORD_MACROS = {
     "REL_WEEK": "relative_weeks", "REL_QUARTER": "relative_quarters", "REL_CENTURY": "relative_centuries",
     "WEEKDAY": "weekdays", "YEAR_PART": "year_parts", "YEAR_EDGE": "year_edges", "MONTH_PART": "month_parts",
     "PLAN": "plan_periods", "ANCHOR_BEFORE": "anchors_before", "ANCHOR_AFTER": "anchors_after",
-    "DUR_UNIT": "duration_units", "ERA": "eras", "FIRST_YEAR": "first_year_words",
+    "DUR_UNIT": "duration_units", "OFFSET_AFTER": "offsets_after", "SPAN_BEFORE": "spans_before", "ERA": "eras", "FIRST_YEAR": "first_year_words",
 }
 _GRAMMAR_WORD_MACROS = {
     "NOT_A_YEAR_AFTER": "not_a_year_after", "NOT_A_YEAR_BEFORE": "not_a_year_before",
-    "NOT_A_DAY_BEFORE": "not_a_day_before", "HOLIDAY_SUFFIX": "holiday_suffixes", "SEASON": "seasons",
+    "NOT_A_DAY_BEFORE": "not_a_day_before", "OFFSET_OPENER": "offset_openers", "HOLIDAY_SUFFIX": "holiday_suffixes", "SEASON": "seasons",
 }
 
 
@@ -338,6 +341,18 @@ def _shift_month(year: int, month: int, by: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
+def _shift(day: date, months: int = 0, days: int = 0) -> date:
+    """A day moved by whole months (the day kept, or the month's last) and then by days."""
+    year, month = _shift_month(day.year, day.month, months)
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1])) + timedelta(days=days)
+
+
+#: days a duration unit counts (the others count months)
+_UNIT_DAYS = {"week": 7, "day": 1}
+#: months a duration unit counts
+_UNIT_MONTHS = {"year": 12, "quarter": 3, "month": 1}
+
+
 class Resolver:
     """Groups of a mention + the reference date → an interval."""
 
@@ -400,12 +415,42 @@ class Resolver:
             raise ValueError("since a date after the reference")
         return Interval(start.start, ref, start.granularity, True)
 
+    def count(self, g: dict[str, str]) -> tuple[str, int]:
+        """A duration's calendar unit and count: 三年半 and 半年 count months, a quarter three."""
+        n, unit = self.number(g["n"]) if "n" in g else 0, self.w.duration_units[g["unit"]]
+        if unit == "year" and "half" in g:
+            return "month", 12 * n + 6
+        if unit == "quarter":
+            return "month", 3 * n
+        return unit, n
+
+    def offset(self, g: dict[str, str]) -> Interval:
+        """三年前, 20天后, 4周后: the year, month, week or day that far from the reference."""
+        ref, (unit, n) = self.need_ref(), self.count(g)
+        sign = -1 if self.w.offsets_after[g["od"]] == "past" else 1
+        day = _shift(ref, sign * n * _UNIT_MONTHS.get(unit, 0), sign * n * _UNIT_DAYS.get(unit, 0))
+        if unit == "year":
+            return Interval(date(day.year, 1, 1), date(day.year, 12, 31), "year", True)
+        if unit == "month":
+            return Interval(day.replace(day=1), _last_day(day.year, day.month), "month", True)
+        if unit == "week":
+            monday = day - timedelta(days=day.weekday())
+            return Interval(monday, monday + timedelta(days=6), "day", True)
+        return Interval(day, day, "day", True)
+
+    def span(self, g: dict[str, str]) -> Interval:
+        """前1周, 上2个月, 后1年: the N units right before or after the reference day, without it."""
+        ref, (unit, n) = self.need_ref(), self.count(g)
+        sign = -1 if self.w.spans_before[g["sd"]] == "past" else 1
+        other = _shift(ref, sign * n * _UNIT_MONTHS.get(unit, 0), sign * n * _UNIT_DAYS.get(unit, 0))
+        near = ref + timedelta(days=sign)
+        return Interval(min(near, other), max(near, other), "day", True)
+
     def duration(self, g: dict[str, str]) -> Interval:
         """五年来, 过去五年, 未来五年: anchored at the reference date (ANNOTATION §2)."""
-        ref, n = self.need_ref(), self.number(g["n"]) if "n" in g else 0
-        unit = self.w.duration_units[g["unit"]]
-        if unit == "year" and "half" in g:  # 三年半以来, 半年来: counted in months
-            unit, n = "month", 12 * n + 6
+        if "sd" in g:
+            return self.span(g)
+        ref, (unit, n) = self.need_ref(), self.count(g)
         direction = self.w.anchors_before.get(g.get("ab", "")) or self.w.anchors_after[g["aa"]]
         sign = -1 if direction == "past" else 1
         if unit == "year":
@@ -415,7 +460,7 @@ class Resolver:
             y, m = _shift_month(ref.year, ref.month, sign * n)
             other, grain = (date(y, m, 1) if sign < 0 else _last_day(y, m)), "month"
         else:
-            other, grain = ref + timedelta(days=sign * n * (7 if unit == "week" else 1)), "day"
+            other, grain = ref + timedelta(days=sign * n * _UNIT_DAYS[unit]), "day"
         return Interval(min(ref, other), max(ref, other), grain, True)
 
     def point(self, g: dict[str, str]) -> Interval:
@@ -423,6 +468,8 @@ class Resolver:
         if "rd" in g:
             day = self.need_ref() + timedelta(days=self.w.relative_days[g["rd"]])
             return Interval(day, day, "day", True)
+        if "od" in g:
+            return self.offset(g)
         if "wk" in g or "wd" in g:
             return self.week(g)
         if "rq" in g:
