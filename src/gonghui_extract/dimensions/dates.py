@@ -49,7 +49,8 @@ class DateWords(RuleFile):
     plan_periods: dict[str, int] = Field(default_factory=dict)
     anchors_before: dict[str, Literal["past", "future"]] = Field(default_factory=dict)
     anchors_after: dict[str, Literal["past", "future"]] = Field(default_factory=dict)
-    duration_units: dict[str, Literal["year", "quarter", "month", "week", "day"]] = Field(default_factory=dict)
+    duration_units: dict[str, Literal["year", "quarter", "month", "week", "day"]] = Field(
+        default_factory=dict)
     offsets_after: dict[str, Literal["past", "future"]] = Field(default_factory=dict)
     spans_before: dict[str, Literal["past", "future"]] = Field(default_factory=dict)
     relative_centuries: dict[str, int] = Field(default_factory=dict)
@@ -150,11 +151,13 @@ _WORD_MACROS = {
     "REL_WEEK": "relative_weeks", "REL_QUARTER": "relative_quarters", "REL_CENTURY": "relative_centuries",
     "WEEKDAY": "weekdays", "YEAR_PART": "year_parts", "YEAR_EDGE": "year_edges", "MONTH_PART": "month_parts",
     "PLAN": "plan_periods", "ANCHOR_BEFORE": "anchors_before", "ANCHOR_AFTER": "anchors_after",
-    "DUR_UNIT": "duration_units", "OFFSET_AFTER": "offsets_after", "SPAN_BEFORE": "spans_before", "ERA": "eras", "FIRST_YEAR": "first_year_words",
+    "DUR_UNIT": "duration_units", "OFFSET_AFTER": "offsets_after", "SPAN_BEFORE": "spans_before",
+    "ERA": "eras", "FIRST_YEAR": "first_year_words",
 }
 _GRAMMAR_WORD_MACROS = {
     "NOT_A_YEAR_AFTER": "not_a_year_after", "NOT_A_YEAR_BEFORE": "not_a_year_before",
-    "NOT_A_DAY_BEFORE": "not_a_day_before", "OFFSET_OPENER": "offset_openers", "HOLIDAY_SUFFIX": "holiday_suffixes", "SEASON": "seasons",
+    "NOT_A_DAY_BEFORE": "not_a_day_before", "OFFSET_OPENER": "offset_openers",
+    "HOLIDAY_SUFFIX": "holiday_suffixes", "SEASON": "seasons",
 }
 
 
