@@ -18,18 +18,20 @@ Three passes over the view, all driven by rules/dates/:
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
 import regex
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from ..doc import Candidate, Doc
 from ..numerals import NumberParser, NumeralTables
 from ..patterns import SafePattern, alternation
 from ..pipeline import component
 from ..rules import RuleFile, Rules, RulesError, rule_file
+from .chinese_calendar import lunar_day, lunar_month, solar_term
 
 _GRAIN_ORDER = {"day": 0, "month": 1, "year": 2}
 
@@ -57,6 +59,8 @@ class DateWords(RuleFile):
     relative_quarters: dict[str, int] = Field(default_factory=dict)
     eras: dict[str, int] = Field(default_factory=dict)
     first_year_words: list[str] = Field(default_factory=list)
+    lunar_months: dict[str, int] = Field(default_factory=dict)
+    lunar_days: dict[str, tuple[int, int]] = Field(default_factory=dict)
 
 
 class GrammarRule(BaseModel):
@@ -69,9 +73,48 @@ class GrammarRule(BaseModel):
 
 
 class Holiday(BaseModel):
+    """A holiday and the calendar that places it; with none of them it is a vague season."""
+
     pattern: str
     month: int | None = None
     day: int | None = None
+    #: lunar month and day (day -1: the month's last day)
+    lunar: tuple[int, int] | None = None
+    #: days from the day the calendar gives (除夕 is the day before the lunar new year)
+    days_after: int = 0
+    solar_term: str | None = None
+    #: month, n-th, weekday (Monday 0): 母亲节 is the second Sunday of May
+    weekday_of_month: tuple[int, int, int] | None = None
+
+    @model_validator(mode="after")
+    def _one_calendar(self) -> Holiday:
+        given = [self.month is not None, self.lunar is not None, self.solar_term is not None,
+                 self.weekday_of_month is not None]
+        if sum(given) > 1 or (self.month is None) != (self.day is None):
+            raise ValueError("a holiday takes month and day, lunar, solar_term or weekday_of_month")
+        return self
+
+    @property
+    def placed(self) -> bool:
+        return self.month is not None or self.lunar is not None or self.solar_term is not None \
+            or self.weekday_of_month is not None
+
+    def day_in(self, year: int) -> date:
+        """Its day in a Gregorian year (腊八 of 2024 is in the lunar year 2023)."""
+        if self.month is not None and self.day is not None:
+            return date(year, self.month, self.day)
+        if self.lunar is not None:
+            for lunar_year in (year, year - 1):
+                day = lunar_day(lunar_year, *self.lunar) + timedelta(days=self.days_after)
+                if day.year == year:
+                    return day
+            raise ValueError(f"no lunar {self.lunar} in {year}")
+        if self.solar_term is not None:
+            return solar_term(year, self.solar_term)
+        if self.weekday_of_month is not None:
+            month, nth, weekday = self.weekday_of_month
+            return _nth_weekday(year, month, nth, weekday)
+        raise ValueError("a vague holiday has no day")
 
 
 class ReferenceRules(BaseModel):
@@ -152,7 +195,8 @@ _WORD_MACROS = {
     "WEEKDAY": "weekdays", "YEAR_PART": "year_parts", "YEAR_EDGE": "year_edges", "MONTH_PART": "month_parts",
     "PLAN": "plan_periods", "ANCHOR_BEFORE": "anchors_before", "ANCHOR_AFTER": "anchors_after",
     "DUR_UNIT": "duration_units", "OFFSET_AFTER": "offsets_after", "SPAN_BEFORE": "spans_before",
-    "ERA": "eras", "FIRST_YEAR": "first_year_words",
+    "ERA": "eras", "FIRST_YEAR": "first_year_words", "LUNAR_MONTH_NAME": "lunar_months",
+    "LUNAR_DAY_NAME": "lunar_days",
 }
 _GRAMMAR_WORD_MACROS = {
     "NOT_A_YEAR_AFTER": "not_a_year_after", "NOT_A_YEAR_BEFORE": "not_a_year_before",
@@ -350,6 +394,13 @@ def _shift(day: date, months: int = 0, days: int = 0) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1])) + timedelta(days=days)
 
 
+def _nth_weekday(year: int, month: int, nth: int, weekday: int) -> date:
+    """The N-th given weekday (Monday 0) counted from the first of a month (of a year, for
+    the N-th week of a year: 20年第52周)."""
+    first = date(year, month, 1)
+    return first + timedelta(days=(weekday - first.weekday()) % 7, weeks=nth - 1)
+
+
 #: days a duration unit counts (the others count months)
 _UNIT_DAYS = {"week": 7, "day": 1}
 #: months a duration unit counts
@@ -484,6 +535,8 @@ class Resolver:
             return self.decade(g)
         if "hol" in g:
             return self.holiday(g)
+        if "lmo" in g or "lnd" in g:
+            return self.lunar(g)
         year, relative = self.year(g)
         if "rm" in g:
             ref = self.need_ref()
@@ -530,7 +583,44 @@ class Resolver:
                 return self.month_or_day(candidate, month, g, True)
         raise ValueError(f"no month {month} has a day {day}")
 
+    def latest(self, on: Callable[[int], tuple[date, date]], grain: str) -> Interval:
+        """What a year-less expression names: its latest occurrence not after the reference
+        (tried back from the reference year; years where it does not exist are skipped)."""
+        ref = self.need_ref()
+        for year in range(ref.year, ref.year - 8, -1):
+            try:
+                start, end = on(year)
+            except ValueError:
+                continue
+            if start <= ref:
+                return Interval(start, end, grain, True)
+        raise ValueError("no occurrence before the reference")
+
+    def lunar(self, g: dict[str, str]) -> Interval:
+        """农历2015年十月初一, 腊月十八, 大年三十, 阴历六月: converted to the Gregorian calendar;
+        the year given is the lunar year."""
+        if "lnd" in g:
+            month, day = self.w.lunar_days[g["lnd"]]
+        else:
+            month = self.w.lunar_months.get(g["lmo"]) or self.number(g["lmo"])
+            day = self.number(g["lda"]) if "lda" in g else None
+        leap = "lleap" in g
+
+        def on(year: int) -> tuple[date, date]:
+            if day is None:
+                return lunar_month(year, month, leap)
+            return (lunar_day(year, month, day, leap),) * 2
+
+        grain = "month" if day is None else "day"
+        year, relative = self.year(g)
+        if year is None:
+            return self.latest(on, grain)
+        return Interval(*on(year), grain, relative)
+
     def month_or_day(self, year: int, month: int, g: dict[str, str], relative: bool) -> Interval:
+        if "nwd" in g:  # 八月份的第一个周二
+            day = _nth_weekday(year, month, self.number(g["wn"]), self.w.weekdays[g["nwd"]])
+            return Interval(day, day, "day", relative)
         if "wn" in g:
             return self.nth_week(year, month, g["wn"], relative)
         if "d" not in g:
@@ -540,8 +630,7 @@ class Resolver:
 
     def nth_week(self, year: int, month: int, nth: str, relative: bool) -> Interval:
         """The N-th week of a month or year: the week that starts on its N-th Monday."""
-        first = date(year, month, 1)
-        monday = first + timedelta(days=(7 - first.weekday()) % 7, weeks=self.number(nth) - 1)
+        monday = _nth_weekday(year, month, self.number(nth), 0)
         return Interval(monday, monday + timedelta(days=6), "day", relative)
 
     def week(self, g: dict[str, str]) -> Interval:
@@ -574,13 +663,17 @@ class Resolver:
         return Interval(date(base + dec, 1, 1), date(base + dec + 9, 12, 31), "year", relative)
 
     def holiday(self, g: dict[str, str]) -> Interval:
-        """A fixed-day holiday is a day (as 5月1日 would be); others, or with 期间 etc., are vague."""
+        """A holiday its calendar places (国庆节, 春节, 清明节, 母亲节) is a day: in the year given,
+        else the latest not after the reference; seasons, or with 期间 etc., are vague."""
         name, after = g["hol"], g["hol"] + g.get("hp", "")  # a holiday's lookahead may see its suffix
         entry = next((h for p, h in self.g.holidays if (m := p.match(after)) and m.end() == len(name)), None)
-        if entry is None or entry.month is None or "hp" in g or "hol2" in g:
+        if entry is None or not entry.placed or "hp" in g or "hol2" in g:
             return Interval(None, None, None, note="a holiday season, too vague to place on the calendar")
-        return self.point({**{k: v for k, v in g.items() if k in _YEAR_KEYS},
-                           "m": str(entry.month), "d": str(entry.day)})
+        year, relative = self.year(g)
+        if year is None:
+            return self.latest(lambda y: (entry.day_in(y),) * 2, "day")
+        day = entry.day_in(year)
+        return Interval(day, day, "day", relative)
 
 
 # --- the reference date --------------------------------------------------------------------------
