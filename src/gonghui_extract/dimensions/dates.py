@@ -45,6 +45,8 @@ class DateWords(RuleFile):
     relative_days: dict[str, int] = Field(default_factory=dict)
     relative_weeks: dict[str, int] = Field(default_factory=dict)
     weekdays: dict[str, int] = Field(default_factory=dict)
+    week_parts: dict[str, tuple[int, int]] = Field(default_factory=dict)
+    relative_year_stems: dict[str, int] = Field(default_factory=dict)
     year_parts: dict[str, tuple[int, int]] = Field(default_factory=dict)
     year_edges: list[str] = Field(default_factory=list)
     month_parts: list[str] = Field(default_factory=list)
@@ -196,7 +198,7 @@ _WORD_MACROS = {
     "PLAN": "plan_periods", "ANCHOR_BEFORE": "anchors_before", "ANCHOR_AFTER": "anchors_after",
     "DUR_UNIT": "duration_units", "OFFSET_AFTER": "offsets_after", "SPAN_BEFORE": "spans_before",
     "ERA": "eras", "FIRST_YEAR": "first_year_words", "LUNAR_MONTH_NAME": "lunar_months",
-    "LUNAR_DAY_NAME": "lunar_days",
+    "LUNAR_DAY_NAME": "lunar_days", "WEEK_PART": "week_parts", "REL_YEAR_STEM": "relative_year_stems",
 }
 _GRAMMAR_WORD_MACROS = {
     "NOT_A_YEAR_AFTER": "not_a_year_after", "NOT_A_YEAR_BEFORE": "not_a_year_before",
@@ -337,7 +339,7 @@ def _match(view: str, grammar: Grammar, warnings: list) -> list[Mention]:
 
 # --- pass 2: combine -----------------------------------------------------------------------------
 
-_YEAR_KEYS = ("y", "yy", "ry", "era", "ey")
+_YEAR_KEYS = ("y", "yy", "ry", "rys", "era", "ey")
 
 
 def _combine(view: str, mentions: list[Mention], grammar: Grammar) -> list[Mention]:
@@ -436,6 +438,8 @@ class Resolver:
             return (2000 + yy if 2000 + yy <= latest else 1900 + yy), self.ref is not None
         if "ry" in g:
             return self.need_ref().year + self.w.relative_years[g["ry"]], True
+        if "rys" in g:
+            return self.need_ref().year + self.w.relative_year_stems[g["rys"]], True
         return None, False
 
     def interval(self, mention: Mention) -> Interval:
@@ -538,10 +542,10 @@ class Resolver:
         if "lmo" in g or "lnd" in g:
             return self.lunar(g)
         year, relative = self.year(g)
-        if "rm" in g:
+        if "rm" in g:  # 上月; 去年本月: the year given moves it
             ref = self.need_ref()
-            year, month = _shift_month(ref.year, ref.month, self.w.relative_months[g["rm"]])
-            return self.month_or_day(year, month, g, True)
+            shifted, month = _shift_month(ref.year, ref.month, self.w.relative_months[g["rm"]])
+            return self.month_or_day(shifted + (year - ref.year if year else 0), month, g, True)
         if "m" in g:
             month = self.number(g["m"])
             if year is None:  # the most recent such date not after the reference
@@ -618,6 +622,12 @@ class Resolver:
         return Interval(*on(year), grain, relative)
 
     def month_or_day(self, year: int, month: int, g: dict[str, str], relative: bool) -> Interval:
+        if "fd" in g or "ld" in g:  # 这个月前两天, 上月最后五天
+            first, last = date(year, month, 1), _last_day(year, month)
+            if "fd" in g:
+                return Interval(first, date(year, month, self.number(g["fd"])), "day", relative)
+            start = max(first, last - timedelta(days=self.number(g["ld"]) - 1))
+            return Interval(start, last, "day", relative)
         if "nwd" in g:  # 八月份的第一个周二
             day = _nth_weekday(year, month, self.number(g["wn"]), self.w.weekdays[g["nwd"]])
             return Interval(day, day, "day", relative)
@@ -641,6 +651,9 @@ class Resolver:
         if "wd" in g:
             day = monday + timedelta(days=self.w.weekdays[g["wd"]])
             return Interval(day, day, "day", True)
+        if "wp" in g:
+            first, last = self.w.week_parts[g["wp"]]
+            return Interval(monday + timedelta(days=first), monday + timedelta(days=last), "day", True)
         return Interval(monday, monday + timedelta(days=6), "day", True)
 
     def decade(self, g: dict[str, str]) -> Interval:
