@@ -542,10 +542,10 @@ class Resolver:
         if "lmo" in g or "lnd" in g:
             return self.lunar(g)
         year, relative = self.year(g)
-        if "rm" in g:  # 上月; 去年本月: the year given moves it
+        if "rm" in g:  # 上月; 去年本月: a relative year moves it
             ref = self.need_ref()
-            shifted, month = _shift_month(ref.year, ref.month, self.w.relative_months[g["rm"]])
-            return self.month_or_day(shifted + (year - ref.year if year else 0), month, g, True)
+            year, month = _shift_month(ref.year, ref.month, self.w.relative_months[g["rm"]])
+            return self.month_or_day(year + self.w.relative_years.get(g.get("ry", ""), 0), month, g, True)
         if "m" in g:
             month = self.number(g["m"])
             if year is None:  # the most recent such date not after the reference
