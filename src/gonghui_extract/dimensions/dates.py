@@ -340,6 +340,8 @@ def _match(view: str, grammar: Grammar, warnings: list) -> list[Mention]:
 # --- pass 2: combine -----------------------------------------------------------------------------
 
 _YEAR_KEYS = ("y", "yy", "ry", "rys", "era", "ey")
+#: what names a day: a weekday or holiday right after it is its label (正月十五元宵节)
+_DAY_KEYS = {"d", "rd", "lda", "lnd"}
 
 
 def _combine(view: str, mentions: list[Mention], grammar: Grammar) -> list[Mention]:
@@ -369,7 +371,7 @@ def _combine(view: str, mentions: list[Mention], grammar: Grammar) -> list[Menti
                 cur = Mention(start, suffix.end(), cur.rule_id, "since", cur.groups, since=True)
         i += 1
         label = mentions[i] if i < len(mentions) else None
-        if (label and label.groups.keys() in ({"wd"}, {"hol"}) and {"d", "rd"} & cur.groups.keys()
+        if (label and label.groups.keys() in ({"wd"}, {"hol"}) and _DAY_KEYS & cur.groups.keys()
                 and grammar.label_gap.fullmatch(view, cur.end, label.start)):  # 11月15日（星期三）
             closing = grammar.label_closing.match(view, label.end)
             cur.end = closing.end() if closing else label.end
