@@ -476,10 +476,15 @@ class Resolver:
         return Interval(start.start, ref, start.granularity, True)
 
     def count(self, g: dict[str, str]) -> tuple[str, int]:
-        """A duration's calendar unit and count: 三年半 and 半年 count months, a quarter three."""
+        """A duration's calendar unit and count: 三年半 and 半年 count months, 半个月 15 days,
+        a quarter three months."""
         n, unit = self.number(g["n"]) if "n" in g else 0, self.w.duration_units[g["unit"]]
-        if unit == "year" and "half" in g:
-            return "month", 12 * n + 6
+        if "half" in g:
+            if unit == "year":
+                return "month", 12 * n + 6
+            if unit == "month":
+                return "day", 30 * n + 15
+            raise ValueError(f"half a {unit} is no whole count")
         if unit == "quarter":
             return "month", 3 * n
         return unit, n
