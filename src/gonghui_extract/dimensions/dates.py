@@ -88,18 +88,20 @@ class Holiday(BaseModel):
     #: month, n-th, weekday (Monday 0): 母亲节 is the second Sunday of May
     weekday_of_month: tuple[int, int, int] | None = None
 
+    def _calendars(self) -> list[bool]:
+        return [self.month is not None, self.lunar is not None, self.solar_term is not None,
+                self.weekday_of_month is not None]
+
     @model_validator(mode="after")
     def _one_calendar(self) -> Holiday:
-        given = [self.month is not None, self.lunar is not None, self.solar_term is not None,
-                 self.weekday_of_month is not None]
-        if sum(given) > 1 or (self.month is None) != (self.day is None):
+        if sum(self._calendars()) > 1 or (self.month is None) != (self.day is None):
             raise ValueError("a holiday takes month and day, lunar, solar_term or weekday_of_month")
         return self
 
     @property
     def placed(self) -> bool:
-        return self.month is not None or self.lunar is not None or self.solar_term is not None \
-            or self.weekday_of_month is not None
+        """Whether a calendar places it on a day (新春 and 两节 are seasons)."""
+        return any(self._calendars())
 
     def day_in(self, year: int) -> date:
         """Its day in a Gregorian year (腊八 of 2024 is in the lunar year 2023)."""
@@ -392,10 +394,18 @@ def _shift_month(year: int, month: int, by: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
-def _shift(day: date, months: int = 0, days: int = 0) -> date:
-    """A day moved by whole months (the day kept, or the month's last) and then by days."""
-    year, month = _shift_month(day.year, day.month, months)
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1])) + timedelta(days=days)
+#: days a duration unit counts (the others count months)
+_UNIT_DAYS = {"week": 7, "day": 1}
+#: months a duration unit counts
+_UNIT_MONTHS = {"year": 12, "quarter": 3, "month": 1}
+
+
+def _move(day: date, unit: str, steps: int) -> date:
+    """A day moved by whole units (by months, the day kept or the month's last; or by days)."""
+    if unit in _UNIT_DAYS:
+        return day + timedelta(days=steps * _UNIT_DAYS[unit])
+    year, month = _shift_month(day.year, day.month, steps * _UNIT_MONTHS[unit])
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _nth_weekday(year: int, month: int, nth: int, weekday: int) -> date:
@@ -403,12 +413,6 @@ def _nth_weekday(year: int, month: int, nth: int, weekday: int) -> date:
     the N-th week of a year: 20年第52周)."""
     first = date(year, month, 1)
     return first + timedelta(days=(weekday - first.weekday()) % 7, weeks=nth - 1)
-
-
-#: days a duration unit counts (the others count months)
-_UNIT_DAYS = {"week": 7, "day": 1}
-#: months a duration unit counts
-_UNIT_MONTHS = {"year": 12, "quarter": 3, "month": 1}
 
 
 class Resolver:
@@ -492,8 +496,7 @@ class Resolver:
     def offset(self, g: dict[str, str]) -> Interval:
         """三年前, 20天后, 4周后: the year, month, week or day that far from the reference."""
         ref, (unit, n) = self.need_ref(), self.count(g)
-        sign = -1 if self.w.offsets_after[g["od"]] == "past" else 1
-        day = _shift(ref, sign * n * _UNIT_MONTHS.get(unit, 0), sign * n * _UNIT_DAYS.get(unit, 0))
+        day = _move(ref, unit, n if self.w.offsets_after[g["od"]] == "future" else -n)
         if unit == "year":
             return Interval(date(day.year, 1, 1), date(day.year, 12, 31), "year", True)
         if unit == "month":
@@ -506,9 +509,8 @@ class Resolver:
     def span(self, g: dict[str, str]) -> Interval:
         """前1周, 上2个月, 后1年: the N units right before or after the reference day, without it."""
         ref, (unit, n) = self.need_ref(), self.count(g)
-        sign = -1 if self.w.spans_before[g["sd"]] == "past" else 1
-        other = _shift(ref, sign * n * _UNIT_MONTHS.get(unit, 0), sign * n * _UNIT_DAYS.get(unit, 0))
-        near = ref + timedelta(days=sign)
+        sign = 1 if self.w.spans_before[g["sd"]] == "future" else -1
+        other, near = _move(ref, unit, sign * n), ref + timedelta(days=sign)
         return Interval(min(near, other), max(near, other), "day", True)
 
     def duration(self, g: dict[str, str]) -> Interval:
