@@ -176,7 +176,8 @@ PIECES = ["2023年", "二〇二三年", "5月", "十二月", "29日", "至", "�
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(st.sampled_from(PIECES), max_size=12), st.sampled_from([None, "2023-11-15", "2000-02-29"]))
+@given(st.lists(st.sampled_from(PIECES), max_size=12),
+       st.sampled_from([None, "2023-11-15", "2000-02-29", "0001-01-01", "9999-12-31"]))
 def test_any_mix_of_date_words_gives_valid_records(pieces: list[str], reference: str | None) -> None:
     """Odd input never raises, every record's text is its source span and its interval is ordered."""
     text = "".join(pieces)

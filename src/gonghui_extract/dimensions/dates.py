@@ -527,7 +527,7 @@ class Resolver:
             y, m = _shift_month(ref.year, ref.month, sign * n)
             other, grain = (date(y, m, 1) if sign < 0 else _last_day(y, m)), "month"
         else:
-            other, grain = ref + timedelta(days=sign * n * _UNIT_DAYS[unit]), "day"
+            other, grain = _move(ref, unit, sign * n), "day"
         return Interval(min(ref, other), max(ref, other), grain, True)
 
     def point(self, g: dict[str, str]) -> Interval:
@@ -760,8 +760,8 @@ def find_dates(doc: Doc, rules: Rules) -> None:
             iv = resolver.interval(mention)
         except Unresolvable:
             iv = Interval(None, None, None, relative=True, note=_NO_REFERENCE)
-        except (ValueError, KeyError):
-            continue  # 2月30日, a range that ends before it starts: not a date
+        except (ValueError, KeyError, OverflowError):
+            continue  # 2月30日, a range that ends before it starts, past year 9999: not a date
         vague = iv.start is None and iv.note != _NO_REFERENCE
         doc.candidates.append(Candidate("dates", mention.start, mention.end, {
             "start_date": iv.start,
