@@ -17,8 +17,8 @@ import gonghui_extract
 
 DATA = Path(__file__).parent / "data"
 #: pass-rate floors measured on this branch; raise them when the rate rises
-FLOOR_ALL = 0.68
-FLOOR_AGREED = 0.89
+FLOOR_ALL = 0.69
+FLOOR_AGREED = 0.91
 
 
 def _readings(expected: dict) -> set[tuple[str, str]]:
