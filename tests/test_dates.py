@@ -3,7 +3,7 @@ offsets, numbers that must not become dates, metric periods, and rule-file error
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -170,11 +170,14 @@ def test_bare_numbers_outside_the_year_range_are_never_dates(n: int) -> None:
 PIECES = ["2023年", "二〇二三年", "5月", "十二月", "29日", "至", "—", "、", "今年", "去年", "上半年",
           "一季度", "五年来", "近三年", "未来五年", "以来", "至今", "自", "“十四五”", "春节", "元旦", "期间",
           "星期三", "（", "）", "底", "初", "农历", "正月", "每年", "连续", "8年", "523.4", "万元", "号",
-          "的", "，", "。", "２０２４", "年度", "半年", "来", "上周", "世纪", "90年代", " ", "\n"]
+          "的", "，", "。", "２０２４", "年度", "半年", "来", "上周", "世纪", "90年代", " ", "\n",
+          "前", "后", "上", "3天", "两年", "个月", "腊月", "闰", "初一", "大年三十", "除夕", "母亲节",
+          "清明节", "20240307", "13.5.2015", "最后", "末", "今明两年"]
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(st.sampled_from(PIECES), max_size=12), st.sampled_from([None, "2023-11-15", "2000-02-29"]))
+@given(st.lists(st.sampled_from(PIECES), max_size=12),
+       st.sampled_from([None, "2023-11-15", "2000-02-29", "0001-01-01", "9999-12-31"]))
 def test_any_mix_of_date_words_gives_valid_records(pieces: list[str], reference: str | None) -> None:
     """Odd input never raises, every record's text is its source span and its interval is ordered."""
     text = "".join(pieces)
@@ -182,6 +185,37 @@ def test_any_mix_of_date_words_gives_valid_records(pieces: list[str], reference:
         assert text[d.start:d.end] == d.text and d.start < d.end
         assert (d.start_date is None) == (d.end_date is None)
         assert d.start_date is None or d.start_date <= d.end_date
+
+
+# --- relative offsets, lunar dates, holidays ----------------------------------------------------------------
+
+@settings(max_examples=200, deadline=None)
+@given(st.dates(min_value=date(1950, 1, 1), max_value=date(2080, 12, 31)),
+       st.integers(min_value=1, max_value=99))
+def test_offsets_count_from_the_reference(reference: date, n: int) -> None:
+    """N天后 is the day N days after the reference, N年前 the year N years before it."""
+    later = reference + timedelta(days=n)
+    assert _dates(f"{n}天后", reference.isoformat()) == [(f"{n}天后", later.isoformat(), later.isoformat())]
+    year = reference.year - n
+    assert _dates(f"{n}年前", reference.isoformat()) == [(f"{n}年前", f"{year}-01-01", f"{year}-12-31")]
+
+
+@pytest.mark.parametrize(("text", "reference", "day"), [
+    ("春节", "2024-12-31", "2024-02-10"), ("除夕", "2024-12-31", "2024-02-09"),
+    ("中秋节", "2023-12-31", "2023-09-29"), ("端午节", "2023-12-31", "2023-06-22"),
+    ("清明节", "2024-12-31", "2024-04-04"), ("母亲节", "2024-12-31", "2024-05-12"),
+    ("感恩节", "2023-12-31", "2023-11-23"), ("农历2024年正月十五", "2000-01-01", "2024-02-24"),
+])
+def test_lunar_and_floating_holidays_fall_on_their_gregorian_day(text: str, reference: str, day: str) -> None:
+    assert _dates(text, reference) == [(text, day, day)]
+
+
+@pytest.mark.parametrize("reference", ["1990-06-15", "2023-11-15", "2077-02-28"])
+@pytest.mark.parametrize("text", ["春节", "中秋节", "腊月十八", "清明节", "父亲节", "大年初一"])
+def test_a_year_less_holiday_is_the_latest_not_after_the_reference(text: str, reference: str) -> None:
+    ref = date.fromisoformat(reference)
+    [(_, start, end)] = _dates(text, reference)
+    assert start == end and ref - timedelta(days=390) < date.fromisoformat(start) <= ref
 
 
 # --- metric periods --------------------------------------------------------------------------------------

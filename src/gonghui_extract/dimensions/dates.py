@@ -18,18 +18,20 @@ Three passes over the view, all driven by rules/dates/:
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
 import regex
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from ..doc import Candidate, Doc
 from ..numerals import NumberParser, NumeralTables
 from ..patterns import SafePattern, alternation
 from ..pipeline import component
 from ..rules import RuleFile, Rules, RulesError, rule_file
+from .chinese_calendar import lunar_day, lunar_month, solar_term
 
 _GRAIN_ORDER = {"day": 0, "month": 1, "year": 2}
 
@@ -43,17 +45,24 @@ class DateWords(RuleFile):
     relative_days: dict[str, int] = Field(default_factory=dict)
     relative_weeks: dict[str, int] = Field(default_factory=dict)
     weekdays: dict[str, int] = Field(default_factory=dict)
+    week_parts: dict[str, tuple[int, int]] = Field(default_factory=dict)
+    relative_year_stems: dict[str, int] = Field(default_factory=dict)
     year_parts: dict[str, tuple[int, int]] = Field(default_factory=dict)
     year_edges: list[str] = Field(default_factory=list)
     month_parts: list[str] = Field(default_factory=list)
     plan_periods: dict[str, int] = Field(default_factory=dict)
     anchors_before: dict[str, Literal["past", "future"]] = Field(default_factory=dict)
     anchors_after: dict[str, Literal["past", "future"]] = Field(default_factory=dict)
-    duration_units: dict[str, Literal["year", "month", "week", "day"]] = Field(default_factory=dict)
+    duration_units: dict[str, Literal["year", "quarter", "month", "week", "day"]] = Field(
+        default_factory=dict)
+    offsets_after: dict[str, Literal["past", "future"]] = Field(default_factory=dict)
+    spans_before: dict[str, Literal["past", "future"]] = Field(default_factory=dict)
     relative_centuries: dict[str, int] = Field(default_factory=dict)
     relative_quarters: dict[str, int] = Field(default_factory=dict)
     eras: dict[str, int] = Field(default_factory=dict)
     first_year_words: list[str] = Field(default_factory=list)
+    lunar_months: dict[str, int] = Field(default_factory=dict)
+    lunar_days: dict[str, tuple[int, int]] = Field(default_factory=dict)
 
 
 class GrammarRule(BaseModel):
@@ -66,9 +75,50 @@ class GrammarRule(BaseModel):
 
 
 class Holiday(BaseModel):
+    """A holiday and the calendar that places it; with none of them it is a vague season."""
+
     pattern: str
     month: int | None = None
     day: int | None = None
+    #: lunar month and day (day -1: the month's last day)
+    lunar: tuple[int, int] | None = None
+    #: days from the day the calendar gives (除夕 is the day before the lunar new year)
+    days_after: int = 0
+    solar_term: str | None = None
+    #: month, n-th, weekday (Monday 0): 母亲节 is the second Sunday of May
+    weekday_of_month: tuple[int, int, int] | None = None
+
+    def _calendars(self) -> list[bool]:
+        return [self.month is not None, self.lunar is not None, self.solar_term is not None,
+                self.weekday_of_month is not None]
+
+    @model_validator(mode="after")
+    def _one_calendar(self) -> Holiday:
+        if sum(self._calendars()) > 1 or (self.month is None) != (self.day is None):
+            raise ValueError("a holiday takes month and day, lunar, solar_term or weekday_of_month")
+        return self
+
+    @property
+    def placed(self) -> bool:
+        """Whether a calendar places it on a day (新春 and 两节 are seasons)."""
+        return any(self._calendars())
+
+    def day_in(self, year: int) -> date:
+        """Its day in a Gregorian year (腊八 of 2024 is in the lunar year 2023)."""
+        if self.month is not None and self.day is not None:
+            return date(year, self.month, self.day)
+        if self.lunar is not None:
+            for lunar_year in (year, year - 1):
+                day = lunar_day(lunar_year, *self.lunar) + timedelta(days=self.days_after)
+                if day.year == year:
+                    return day
+            raise ValueError(f"no lunar {self.lunar} in {year}")
+        if self.solar_term is not None:
+            return solar_term(year, self.solar_term)
+        if self.weekday_of_month is not None:
+            month, nth, weekday = self.weekday_of_month
+            return _nth_weekday(year, month, nth, weekday)
+        raise ValueError("a vague holiday has no day")
 
 
 class ReferenceRules(BaseModel):
@@ -92,6 +142,7 @@ class DateGrammar(RuleFile):
     not_a_year_after: list[str] = Field(default_factory=list)
     not_a_year_before: list[str] = Field(default_factory=list)
     not_a_day_before: list[str] = Field(default_factory=list)
+    offset_openers: list[str] = Field(default_factory=list)
     vague: list[str] = Field(default_factory=list)
     seasons: list[str] = Field(default_factory=list)
     holidays: list[Holiday] = Field(default_factory=list)
@@ -147,11 +198,14 @@ _WORD_MACROS = {
     "REL_WEEK": "relative_weeks", "REL_QUARTER": "relative_quarters", "REL_CENTURY": "relative_centuries",
     "WEEKDAY": "weekdays", "YEAR_PART": "year_parts", "YEAR_EDGE": "year_edges", "MONTH_PART": "month_parts",
     "PLAN": "plan_periods", "ANCHOR_BEFORE": "anchors_before", "ANCHOR_AFTER": "anchors_after",
-    "DUR_UNIT": "duration_units", "ERA": "eras", "FIRST_YEAR": "first_year_words",
+    "DUR_UNIT": "duration_units", "OFFSET_AFTER": "offsets_after", "SPAN_BEFORE": "spans_before",
+    "ERA": "eras", "FIRST_YEAR": "first_year_words", "LUNAR_MONTH_NAME": "lunar_months",
+    "LUNAR_DAY_NAME": "lunar_days", "WEEK_PART": "week_parts", "REL_YEAR_STEM": "relative_year_stems",
 }
 _GRAMMAR_WORD_MACROS = {
     "NOT_A_YEAR_AFTER": "not_a_year_after", "NOT_A_YEAR_BEFORE": "not_a_year_before",
-    "NOT_A_DAY_BEFORE": "not_a_day_before", "HOLIDAY_SUFFIX": "holiday_suffixes", "SEASON": "seasons",
+    "NOT_A_DAY_BEFORE": "not_a_day_before", "OFFSET_OPENER": "offset_openers",
+    "HOLIDAY_SUFFIX": "holiday_suffixes", "SEASON": "seasons",
 }
 
 
@@ -287,7 +341,9 @@ def _match(view: str, grammar: Grammar, warnings: list) -> list[Mention]:
 
 # --- pass 2: combine -----------------------------------------------------------------------------
 
-_YEAR_KEYS = ("y", "yy", "ry", "era", "ey")
+_YEAR_KEYS = ("y", "yy", "ry", "rys", "era", "ey")
+#: what names a day: a weekday or holiday right after it is its label (正月十五元宵节)
+_DAY_KEYS = {"d", "rd", "lda", "lnd"}
 
 
 def _combine(view: str, mentions: list[Mention], grammar: Grammar) -> list[Mention]:
@@ -317,7 +373,7 @@ def _combine(view: str, mentions: list[Mention], grammar: Grammar) -> list[Menti
                 cur = Mention(start, suffix.end(), cur.rule_id, "since", cur.groups, since=True)
         i += 1
         label = mentions[i] if i < len(mentions) else None
-        if (label and label.groups.keys() in ({"wd"}, {"hol"}) and {"d", "rd"} & cur.groups.keys()
+        if (label and label.groups.keys() in ({"wd"}, {"hol"}) and _DAY_KEYS & cur.groups.keys()
                 and grammar.label_gap.fullmatch(view, cur.end, label.start)):  # 11月15日（星期三）
             closing = grammar.label_closing.match(view, label.end)
             cur.end = closing.end() if closing else label.end
@@ -336,6 +392,27 @@ def _last_day(year: int, month: int) -> date:
 def _shift_month(year: int, month: int, by: int) -> tuple[int, int]:
     index = year * 12 + month - 1 + by
     return index // 12, index % 12 + 1
+
+
+#: days a duration unit counts (the others count months)
+_UNIT_DAYS = {"week": 7, "day": 1}
+#: months a duration unit counts
+_UNIT_MONTHS = {"year": 12, "quarter": 3, "month": 1}
+
+
+def _move(day: date, unit: str, steps: int) -> date:
+    """A day moved by whole units (by months, the day kept or the month's last; or by days)."""
+    if unit in _UNIT_DAYS:
+        return day + timedelta(days=steps * _UNIT_DAYS[unit])
+    year, month = _shift_month(day.year, day.month, steps * _UNIT_MONTHS[unit])
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _nth_weekday(year: int, month: int, nth: int, weekday: int) -> date:
+    """The N-th given weekday (Monday 0) counted from the first of a month (of a year, for
+    the N-th week of a year: 20年第52周)."""
+    first = date(year, month, 1)
+    return first + timedelta(days=(weekday - first.weekday()) % 7, weeks=nth - 1)
 
 
 class Resolver:
@@ -367,6 +444,8 @@ class Resolver:
             return (2000 + yy if 2000 + yy <= latest else 1900 + yy), self.ref is not None
         if "ry" in g:
             return self.need_ref().year + self.w.relative_years[g["ry"]], True
+        if "rys" in g:
+            return self.need_ref().year + self.w.relative_year_stems[g["rys"]], True
         return None, False
 
     def interval(self, mention: Mention) -> Interval:
@@ -400,12 +479,45 @@ class Resolver:
             raise ValueError("since a date after the reference")
         return Interval(start.start, ref, start.granularity, True)
 
+    def count(self, g: dict[str, str]) -> tuple[str, int]:
+        """A duration's calendar unit and count: 三年半 and 半年 count months, 半个月 15 days,
+        a quarter three months."""
+        n, unit = self.number(g["n"]) if "n" in g else 0, self.w.duration_units[g["unit"]]
+        if "half" in g:
+            if unit == "year":
+                return "month", 12 * n + 6
+            if unit == "month":
+                return "day", 30 * n + 15
+            raise ValueError(f"half a {unit} is no whole count")
+        if unit == "quarter":
+            return "month", 3 * n
+        return unit, n
+
+    def offset(self, g: dict[str, str]) -> Interval:
+        """三年前, 20天后, 4周后: the year, month, week or day that far from the reference."""
+        ref, (unit, n) = self.need_ref(), self.count(g)
+        day = _move(ref, unit, n if self.w.offsets_after[g["od"]] == "future" else -n)
+        if unit == "year":
+            return Interval(date(day.year, 1, 1), date(day.year, 12, 31), "year", True)
+        if unit == "month":
+            return Interval(day.replace(day=1), _last_day(day.year, day.month), "month", True)
+        if unit == "week":
+            monday = day - timedelta(days=day.weekday())
+            return Interval(monday, monday + timedelta(days=6), "day", True)
+        return Interval(day, day, "day", True)
+
+    def span(self, g: dict[str, str]) -> Interval:
+        """前1周, 上2个月, 后1年: the N units right before or after the reference day, without it."""
+        ref, (unit, n) = self.need_ref(), self.count(g)
+        sign = 1 if self.w.spans_before[g["sd"]] == "future" else -1
+        other, near = _move(ref, unit, sign * n), ref + timedelta(days=sign)
+        return Interval(min(near, other), max(near, other), "day", True)
+
     def duration(self, g: dict[str, str]) -> Interval:
         """五年来, 过去五年, 未来五年: anchored at the reference date (ANNOTATION §2)."""
-        ref, n = self.need_ref(), self.number(g["n"]) if "n" in g else 0
-        unit = self.w.duration_units[g["unit"]]
-        if unit == "year" and "half" in g:  # 三年半以来, 半年来: counted in months
-            unit, n = "month", 12 * n + 6
+        if "sd" in g:
+            return self.span(g)
+        ref, (unit, n) = self.need_ref(), self.count(g)
         direction = self.w.anchors_before.get(g.get("ab", "")) or self.w.anchors_after[g["aa"]]
         sign = -1 if direction == "past" else 1
         if unit == "year":
@@ -415,7 +527,7 @@ class Resolver:
             y, m = _shift_month(ref.year, ref.month, sign * n)
             other, grain = (date(y, m, 1) if sign < 0 else _last_day(y, m)), "month"
         else:
-            other, grain = ref + timedelta(days=sign * n * (7 if unit == "week" else 1)), "day"
+            other, grain = _move(ref, unit, sign * n), "day"
         return Interval(min(ref, other), max(ref, other), grain, True)
 
     def point(self, g: dict[str, str]) -> Interval:
@@ -423,6 +535,8 @@ class Resolver:
         if "rd" in g:
             day = self.need_ref() + timedelta(days=self.w.relative_days[g["rd"]])
             return Interval(day, day, "day", True)
+        if "od" in g:
+            return self.offset(g)
         if "wk" in g or "wd" in g:
             return self.week(g)
         if "rq" in g:
@@ -434,11 +548,13 @@ class Resolver:
             return self.decade(g)
         if "hol" in g:
             return self.holiday(g)
+        if "lmo" in g or "lnd" in g:
+            return self.lunar(g)
         year, relative = self.year(g)
-        if "rm" in g:
+        if "rm" in g:  # 上月; 去年本月: a relative year moves it
             ref = self.need_ref()
             year, month = _shift_month(ref.year, ref.month, self.w.relative_months[g["rm"]])
-            return self.month_or_day(year, month, g, True)
+            return self.month_or_day(year + self.w.relative_years.get(g.get("ry", ""), 0), month, g, True)
         if "m" in g:
             month = self.number(g["m"])
             if year is None:  # the most recent such date not after the reference
@@ -480,7 +596,50 @@ class Resolver:
                 return self.month_or_day(candidate, month, g, True)
         raise ValueError(f"no month {month} has a day {day}")
 
+    def latest(self, on: Callable[[int], tuple[date, date]], grain: str) -> Interval:
+        """What a year-less expression names: its latest occurrence not after the reference
+        (tried back from the reference year; years where it does not exist are skipped)."""
+        ref = self.need_ref()
+        for year in range(ref.year, ref.year - 8, -1):
+            try:
+                start, end = on(year)
+            except ValueError:
+                continue
+            if start <= ref:
+                return Interval(start, end, grain, True)
+        raise ValueError("no occurrence before the reference")
+
+    def lunar(self, g: dict[str, str]) -> Interval:
+        """农历2015年十月初一, 腊月十八, 大年三十, 阴历六月: converted to the Gregorian calendar;
+        the year given is the lunar year."""
+        if "lnd" in g:
+            month, day = self.w.lunar_days[g["lnd"]]
+        else:
+            month = self.w.lunar_months.get(g["lmo"]) or self.number(g["lmo"])
+            day = self.number(g["lda"]) if "lda" in g else None
+        leap = "lleap" in g
+
+        def on(year: int) -> tuple[date, date]:
+            if day is None:
+                return lunar_month(year, month, leap)
+            return (lunar_day(year, month, day, leap),) * 2
+
+        grain = "month" if day is None else "day"
+        year, relative = self.year(g)
+        if year is None:
+            return self.latest(on, grain)
+        return Interval(*on(year), grain, relative)
+
     def month_or_day(self, year: int, month: int, g: dict[str, str], relative: bool) -> Interval:
+        if "fd" in g or "ld" in g:  # 这个月前两天, 上月最后五天
+            first, last = date(year, month, 1), _last_day(year, month)
+            if "fd" in g:
+                return Interval(first, date(year, month, self.number(g["fd"])), "day", relative)
+            start = max(first, last - timedelta(days=self.number(g["ld"]) - 1))
+            return Interval(start, last, "day", relative)
+        if "nwd" in g:  # 八月份的第一个周二
+            day = _nth_weekday(year, month, self.number(g["wn"]), self.w.weekdays[g["nwd"]])
+            return Interval(day, day, "day", relative)
         if "wn" in g:
             return self.nth_week(year, month, g["wn"], relative)
         if "d" not in g:
@@ -490,8 +649,7 @@ class Resolver:
 
     def nth_week(self, year: int, month: int, nth: str, relative: bool) -> Interval:
         """The N-th week of a month or year: the week that starts on its N-th Monday."""
-        first = date(year, month, 1)
-        monday = first + timedelta(days=(7 - first.weekday()) % 7, weeks=self.number(nth) - 1)
+        monday = _nth_weekday(year, month, self.number(nth), 0)
         return Interval(monday, monday + timedelta(days=6), "day", relative)
 
     def week(self, g: dict[str, str]) -> Interval:
@@ -502,6 +660,9 @@ class Resolver:
         if "wd" in g:
             day = monday + timedelta(days=self.w.weekdays[g["wd"]])
             return Interval(day, day, "day", True)
+        if "wp" in g:
+            first, last = self.w.week_parts[g["wp"]]
+            return Interval(monday + timedelta(days=first), monday + timedelta(days=last), "day", True)
         return Interval(monday, monday + timedelta(days=6), "day", True)
 
     def decade(self, g: dict[str, str]) -> Interval:
@@ -524,13 +685,17 @@ class Resolver:
         return Interval(date(base + dec, 1, 1), date(base + dec + 9, 12, 31), "year", relative)
 
     def holiday(self, g: dict[str, str]) -> Interval:
-        """A fixed-day holiday is a day (as 5月1日 would be); others, or with 期间 etc., are vague."""
+        """A holiday its calendar places (国庆节, 春节, 清明节, 母亲节) is a day: in the year given,
+        else the latest not after the reference; seasons, or with 期间 etc., are vague."""
         name, after = g["hol"], g["hol"] + g.get("hp", "")  # a holiday's lookahead may see its suffix
         entry = next((h for p, h in self.g.holidays if (m := p.match(after)) and m.end() == len(name)), None)
-        if entry is None or entry.month is None or "hp" in g or "hol2" in g:
+        if entry is None or not entry.placed or "hp" in g or "hol2" in g:
             return Interval(None, None, None, note="a holiday season, too vague to place on the calendar")
-        return self.point({**{k: v for k, v in g.items() if k in _YEAR_KEYS},
-                           "m": str(entry.month), "d": str(entry.day)})
+        year, relative = self.year(g)
+        if year is None:
+            return self.latest(lambda y: (entry.day_in(y),) * 2, "day")
+        day = entry.day_in(year)
+        return Interval(day, day, "day", relative)
 
 
 # --- the reference date --------------------------------------------------------------------------
@@ -595,8 +760,8 @@ def find_dates(doc: Doc, rules: Rules) -> None:
             iv = resolver.interval(mention)
         except Unresolvable:
             iv = Interval(None, None, None, relative=True, note=_NO_REFERENCE)
-        except (ValueError, KeyError):
-            continue  # 2月30日, a range that ends before it starts: not a date
+        except (ValueError, KeyError, OverflowError):
+            continue  # 2月30日, a range that ends before it starts, past year 9999: not a date
         vague = iv.start is None and iv.note != _NO_REFERENCE
         doc.candidates.append(Candidate("dates", mention.start, mention.end, {
             "start_date": iv.start,
