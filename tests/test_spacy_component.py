@@ -230,3 +230,21 @@ def test_extension_of_another_package_is_not_shadowed() -> None:
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
                          cwd=Path(__file__).parent)
     assert "'_.unit' is already registered" in run.stdout, run.stdout + run.stderr
+
+
+def test_the_rules_lexicon_makes_domain_words_tokens() -> None:
+    """With lexicon=True, rules/lexicon/userdict.txt reaches jieba: 省总 and 市总工会 become tokens.
+
+    jieba's dictionary is global to a process, so this runs in a fresh one."""
+    script = (
+        "import spacy\n"
+        "nlp = spacy.blank('zh', config={'nlp': {'tokenizer': {'segmenter': 'jieba'}}})\n"
+        "text = '省总部署工作,市总工会发放帮扶救助金523.4万元'\n"
+        "before = [t.text for t in nlp(text)]\n"
+        "nlp.add_pipe('gonghui_extract', config={'lexicon': True})\n"
+        "doc = nlp(text)\n"
+        "print([t.text for t in doc] != before, '省总' in [t.text for t in doc],\n"
+        "      '市总工会' in [t.text for t in doc], [s.text for s in doc.spans['metrics']])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "True True True ['523.4万元']"
