@@ -17,7 +17,6 @@ from .rules import RulesError
 from .runner import add_extract
 from .sinks import add_schema
 
-
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     add_extract, add_articles, add_evaluate, add_review, add_schema,
 ]
