@@ -94,7 +94,9 @@ ARTICLE_KEY_FIELDS = [Field_("source", "text", ("source",)),
 ARTICLE_TAIL_FIELDS = [Field_("reference_date", "date", ("reference_date",)),
                        Field_("reference_date_source", "text", ("reference_date_source",)),
                        Field_("encoding", "text", ("encoding",))]
-_ARTICLE_OWN = frozenset({*RECORD_KINDS, *(f.name for f in ARTICLE_KEY_FIELDS + ARTICLE_TAIL_FIELDS)})
+#: Article.index is left out: it is article_index (and INDEX is an SQL keyword)
+_ARTICLE_OWN = frozenset({*RECORD_KINDS, "index",
+                          *(f.name for f in ARTICLE_KEY_FIELDS + ARTICLE_TAIL_FIELDS)})
 ARTICLE_FIELDS = ARTICLE_KEY_FIELDS + model_fields(Article, skip=_ARTICLE_OWN) + ARTICLE_TAIL_FIELDS
 RECORD_FIELDS = {kind: model_fields(model) for kind, model in RECORD_MODELS.items()}
 TABLE_NAMES = ("articles", *RECORD_KINDS)
