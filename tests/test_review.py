@@ -15,13 +15,13 @@ import pytest
 
 import gonghui_extract
 from gonghui_extract.cli import main
+from gonghui_extract.evaluate import pair
 from gonghui_extract.records import Article, DateMention, Document, Metric, Organisation, Period
 from gonghui_extract.review import (
     MISSED_COLOUR,
     TYPE_COLOURS,
     ReviewInput,
     build_page,
-    match_by_overlap,
     review_items,
 )
 
@@ -177,7 +177,7 @@ def test_gold_marks_missed_spurious_and_wrong() -> None:
 def test_matching_is_one_to_one_largest_overlap_first() -> None:
     gold = [{"start": 0, "end": 6}, {"start": 10, "end": 12}]
     pred = [{"start": 2, "end": 6}, {"start": 0, "end": 5}, {"start": 11, "end": 20}]
-    assert sorted(match_by_overlap(gold, pred)) == [(0, 1), (1, 2)]  # 0–5 overlaps 0–6 by 5, 2–6 by 4
+    assert sorted(pair(gold, pred)) == [(0, 1), (1, 2)]  # 0–5 overlaps 0–6 by 5, 2–6 by 4
 
 
 def test_one_section_per_article_and_nothing_left_out() -> None:

@@ -93,17 +93,22 @@ def _cut(d: Any, granularity: str | None) -> str | None:
     return None if d is None else str(d)[: {"year": 4, "month": 7}.get(granularity or "day", 10)]
 
 
-def strict_match(kind: str, g: dict, p: dict) -> bool:
-    """Whether a span pair also agrees on the values the guideline names for its type."""
+def differences(kind: str, g: dict, p: dict) -> list[str]:
+    """The fields on which a span pair disagrees, by the guideline's strict test for its type."""
     if kind == "metrics":
-        return (all(same_number(g.get(k), p.get(k)) for k in ("value", "value_max"))
-                and _unit(g.get("unit")) == _unit(p.get("unit")))
+        diffs = [k for k in ("value", "value_max") if not same_number(g.get(k), p.get(k))]
+        return diffs + (["unit"] if _unit(g.get("unit")) != _unit(p.get("unit")) else [])
     if kind == "dates":
         if g.get("start_date") is None and g.get("end_date") is None:
-            return True
+            return []
         gran = g.get("granularity", "day")
-        return all(_cut(g.get(k), gran) == _cut(p.get(k), gran) for k in ("start_date", "end_date"))
-    return _name(g.get("name")) == _name(p.get("name"))
+        return [k for k in ("start_date", "end_date") if _cut(g.get(k), gran) != _cut(p.get(k), gran)]
+    return [] if _name(g.get("name")) == _name(p.get("name")) else ["name"]
+
+
+def strict_match(kind: str, g: dict, p: dict) -> bool:
+    """Whether a span pair also agrees on the values the guideline names for its type."""
+    return not differences(kind, g, p)
 
 
 def char_f1(gold: str | None, pred: str | None) -> float:

@@ -30,6 +30,7 @@ from typing import Any
 
 from .build import RECORD_TYPES
 from .decode import decode_bytes
+from .evaluate import differences, pair
 from .pipeline import Pipeline
 from .records import Document
 
@@ -54,7 +55,6 @@ STATUS_NOTES = {
     "spurious": "extracted, not in gold",
     "missed": "in gold, not extracted",
 }
-SAME_UNIT = {"名": "人"}
 
 
 @dataclass
@@ -82,57 +82,6 @@ class Item:
     problems: list[str] = field(default_factory=list)
 
 
-# ---- matching (the scorer's rule: same type, span overlap, one to one, largest overlap first)
-
-def match_by_overlap(gold: list[dict], pred: list[dict]) -> list[tuple[int, int]]:
-    """(gold index, prediction index) pairs, largest overlap first, each item used once."""
-    pairs = sorted(
-        (-(min(g["end"], p["end"]) - max(g["start"], p["start"])), i, j)
-        for i, g in enumerate(gold) for j, p in enumerate(pred)
-        if min(g["end"], p["end"]) > max(g["start"], p["start"])
-    )
-    used_gold, used_pred, out = set(), set(), []
-    for _, i, j in pairs:
-        if i not in used_gold and j not in used_pred:
-            used_gold.add(i)
-            used_pred.add(j)
-            out.append((i, j))
-    return out
-
-
-def _same_number(a: Any, b: Any) -> bool:
-    if a is None or b is None:
-        return a is None and b is None
-    try:
-        a, b = float(a), float(b)
-    except (TypeError, ValueError):  # a gold value that is no number
-        return False
-    return abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))
-
-
-def _date_prefix(value: Any, granularity: str | None) -> str | None:
-    return None if value is None else str(value)[: {"year": 4, "month": 7}.get(granularity or "day", 10)]
-
-
-def _name_key(name: Any) -> str:
-    return "".join(str(name or "").replace("（", "(").replace("）", ")").split())
-
-
-def value_differences(kind: str, gold: dict, pred: dict) -> list[str]:
-    """The fields on which a matched prediction disagrees with its gold (the scorer's strict test)."""
-    if kind == "metrics":
-        diffs = [f for f in ("value", "value_max") if not _same_number(gold.get(f), pred.get(f))]
-        units = [SAME_UNIT.get(u, u) for u in ((gold.get("unit") or "").strip(), pred.get("unit") or "")]
-        return diffs + (["unit"] if units[0] != units[1] else [])
-    if kind == "dates":
-        if gold.get("start_date") is None and gold.get("end_date") is None:
-            return []
-        return [f for f in ("start_date", "end_date")
-                if _date_prefix(gold.get(f), gold.get("granularity")) !=
-                _date_prefix(pred.get(f), gold.get("granularity"))]
-    return [] if _name_key(gold.get("name")) == _name_key(pred.get("name")) else ["name"]
-
-
 def review_items(text: str, document: Document | None, gold: dict | None) -> list[Item]:
     """Every record (and missed gold item) with its status, in text order."""
     predicted = document.model_dump(mode="json") if document else {}
@@ -143,14 +92,14 @@ def review_items(text: str, document: Document | None, gold: dict | None) -> lis
             items += [Item(0, kind, p["start"], p["end"], "found", p) for p in preds]
             continue
         golds = [g for g in gold.get(kind, []) if isinstance(g, dict)]
-        pairs = match_by_overlap(golds, preds)
+        pairs = pair(golds, preds)
         gold_of = {j: i for i, j in pairs}
         for j, p in enumerate(preds):
             if j not in gold_of:
                 items.append(Item(0, kind, p["start"], p["end"], "spurious", p))
                 continue
             g = golds[gold_of[j]]
-            diffs = value_differences(kind, g, p)
+            diffs = differences(kind, g, p)
             problems = [f"differs from gold in {', '.join(diffs)}"] if diffs else []
             items.append(Item(0, kind, p["start"], p["end"], "wrong" if diffs else "correct", p, g, problems))
         matched = set(gold_of.values())
