@@ -14,7 +14,7 @@ region is written to ``ArticleSpan.meta["region"]``.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from typing import TYPE_CHECKING
 
@@ -84,12 +84,14 @@ class Scope:
         self.mentions = mentions
         anchors: list[tuple[int, Division, bool]] = []  # (position, division, strong)
         headings = [line.span() for line in t.heading.finditer(view, pos=start, endpos=end)]
+        heading_starts = [s for s, _ in headings]  # lines: sorted and disjoint
         perspective: Division | None = None
         for m in mentions:
             if m.kind in ANCHOR_KINDS and m.place and not m.name and not m.union_of:
                 div, _ = locate(m.place, self.gaz, self.gaz.chain(perspective) if perspective else [])
                 if div is not None:
-                    anchors.append((m.start, div, any(s <= m.start < e for s, e in headings)))
+                    line = bisect_right(heading_starts, m.start) - 1
+                    anchors.append((m.start, div, line >= 0 and m.start < headings[line][1]))
                     perspective = div
         for word in t.excl.collective_after_place:
             pos = view.find(word, start, end)
@@ -292,8 +294,9 @@ def complete(view: str, articles: list[tuple[int, int, ArticleSpan]], mentions: 
             articles[0][2].meta.setdefault("region", whole.dominant.name)
         return Resolver(whole, t).resolve()
     out = []
+    starts = [m.start for m in mentions]  # mentions come sorted by start
     for start, end, article in articles:
-        inside = [m for m in mentions if start <= m.start < end]
+        inside = mentions[bisect_left(starts, start):bisect_left(starts, end)]
         scope = Scope(view, start, end, inside, t, outer=whole)
         if scope.dominant is not None:
             article.meta.setdefault("region", scope.dominant.name)

@@ -13,6 +13,7 @@ the region the text is talking about at that point.
 from __future__ import annotations
 
 import bisect
+import itertools
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -667,10 +668,25 @@ def find_mentions(doc: Doc, t: Tables, view: str | None = None,
     mentions = _non_overlapping(mentions + _company_short_forms(view, mentions, t))
     bylines = [m.span() for p in t.bylines for m in p.finditer(doc.text, doc.warnings)]
     bylines += [doc.source_span(s, e) for s, e in furniture_spans(doc)]  # bylines segmentation found
+    inside_byline = _Cover(bylines)
     for m in mentions:
         start, end = doc.source_span(*(to_view.view_span(m.start, m.end) if to_view else (m.start, m.end)))
-        m.byline = any(s <= start and end <= e for s, e in bylines)
+        m.byline = inside_byline(start, end)
     return mentions
+
+
+class _Cover:
+    """Whether one of a set of spans covers [start, end): the spans sorted by start, each with the
+    furthest end reached so far, so a test is one bisection however many bylines a text has."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        spans = sorted(spans)
+        self.starts = [s for s, _ in spans]
+        self.reach = list(itertools.accumulate((e for _, e in spans), max))
+
+    def __call__(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self.starts, start)
+        return i > 0 and self.reach[i - 1] >= end
 
 
 def tables(rules: Rules) -> Tables:
