@@ -200,6 +200,9 @@ class MetricMatcher:
         self.lead_words = regex.compile(f"^(?:{alternation(self.ind.lead_words) or never})+")
         self.trail_words = regex.compile(f"^(?:{reversed_trail or never})+")  # run on reversed text
         self.money_context = regex.compile(alternation(self.units.money_context) or never)
+        detached = [(w, q.max_gap) for q in self.quals.qualifiers for w in q.detached]
+        self.detached = regex.compile(alternation([w for w, _ in detached])) if detached else None
+        self.detached_reach = max((gap + len(w) for w, gap in detached), default=0)
 
     def _number_pattern(self) -> str:
         """Arabic (1,200 · 1 200 · 523.4) or Chinese (一千二百 · 二十几 · 三百余 · 数十) numbers.
@@ -466,10 +469,15 @@ class _Clauses:
 
 
 def _detached(mm: MetricMatcher, view: str, clauses: _Clauses, pos: int) -> str | None:
-    """A qualifier such as 至少 a few characters before the number, outside the span."""
+    """A qualifier such as 至少 a few characters before the number, outside the span.
+
+    One search over the widest window any detached word may stand in rules most numbers out."""
+    clause_start = clauses.start(pos)
+    if mm.detached is None or not mm.detached.search(view, max(clause_start, pos - mm.detached_reach), pos):
+        return None
     for q in mm.quals.qualifiers:
         for word in q.detached:
-            gap = view.rfind(word, max(clauses.start(pos), pos - q.max_gap - len(word)), pos)
+            gap = view.rfind(word, max(clause_start, pos - q.max_gap - len(word)), pos)
             if gap >= 0:
                 return q.qualifier
     return None
