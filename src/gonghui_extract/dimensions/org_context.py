@@ -181,9 +181,16 @@ class Resolver:
         self.scope, self.t, self.gaz = scope, t, t.gaz
         self._fits: dict[tuple[str, str | None], int] = {}
         self._canonical: dict[str, str] = {}
+        self._expanded: dict[str, str | None] = {}
+        self._located: dict[tuple[str, str | None], dict] = {}
 
     def expand(self, name: str) -> str | None:
         """The name with its short body written in full (江门市人社局 → 江门市人力资源和社会保障局)."""
+        if name not in self._expanded:
+            self._expanded[name] = self._expand_uncached(name)
+        return self._expanded[name]
+
+    def _expand_uncached(self, name: str) -> str | None:
         for short, full in self.t.abbr.body_abbreviations.items():
             if name.endswith(short) and not name.endswith(full):
                 return name[: -len(short)] + full
@@ -271,14 +278,27 @@ class Resolver:
     def fields(self, m: Mention, name: str, how: str) -> dict:
         here = self.scope.perspective_at(m.start)
         fields: dict = {"name": name, "kind": "union" if m.kind == "union" else m.kind, "resolution": how}
+        key = (name, here.code if here else None)
+        if key not in self._located:
+            self._located[key] = self._place_fields(name, here)
+        located = self._located[key]
+        if "ambiguous_regions" in located:
+            fields["ambiguous_regions"] = list(located["ambiguous_regions"])
+        if "division" in located:
+            fields.update(self.gaz.regions(located["division"]))  # fresh Region records per mention
+        return fields
+
+    def _place_fields(self, name: str, here: Division | None) -> dict:
+        """The division (and ambiguous readings) the place a name starts with stands for, from ``here``."""
+        out: dict = {}
         place = leading_place(name, self.t)
         if place:
             div, readings = locate(place, self.gaz, self.gaz.chain(here) if here else [])
             if readings:
-                fields["ambiguous_regions"] = [self.gaz.path(d) for d in readings]
+                out["ambiguous_regions"] = [self.gaz.path(d) for d in readings]
             if div is not None:
-                fields.update(self.gaz.regions(div))
-        return fields
+                out["division"] = div
+        return out
 
 
 def complete(view: str, articles: list[tuple[int, int, ArticleSpan]], mentions: list[Mention],

@@ -53,7 +53,8 @@ class Division:
         return "city" if self.code.endswith("00") else "county"
 
     def region(self) -> Region:
-        return Region(name=self.name, code=self.code, level=self.level)  # type: ignore[arg-type]
+        # the table was validated when loaded and the level follows from the code: no re-validation
+        return Region.model_construct(name=self.name, code=self.code, level=self.level)
 
 
 @dataclass(frozen=True)
@@ -88,13 +89,15 @@ class Gazetteer:
                                  f"unknown parent code {zone.parent}")
             for written in (zone.name, *zone.short):
                 self._add(written, Place(written, (parent,), short=written != zone.name))
-        self._longest = max(map(len, self._names), default=0)
         self._in_text = {w for w, places in self._names.items()  # names free text uses
                           if any(not p.short or any(d.level != "county" for d in p.divisions)
                                  for p in places)}
         self._by_head: dict[str, list[str]] = {}  # first two characters → names, longest first
+        self._by_tail: dict[str, list[str]] = {}  # last two characters → names free text uses, longest first
         for written in sorted(self._names, key=len, reverse=True):
             self._by_head.setdefault(written[:2], []).append(written)
+            if written in self._in_text:
+                self._by_tail.setdefault(written[-2:], []).append(written)
 
     @staticmethod
     def _short_form(name: str, type_words: list[str], ethnic_tail: regex.Pattern | None) -> str | None:
@@ -144,9 +147,9 @@ class Gazetteer:
 
     def ending_at(self, text: str, end: int, start: int = 0) -> str | None:
         """The longest place name (short forms of provinces and cities only) ending at ``end``."""
-        for size in range(min(self._longest, end - start), 1, -1):
-            if text[end - size:end] in self._in_text:
-                return text[end - size:end]
+        for written in self._by_tail.get(text[max(end - 2, 0):end], ()):
+            if 2 <= len(written) <= end - start and text.endswith(written, 0, end):
+                return written
         return None
 
     def parent(self, div: Division) -> Division | None:
