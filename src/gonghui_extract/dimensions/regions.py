@@ -53,8 +53,7 @@ class Division:
         return "city" if self.code.endswith("00") else "county"
 
     def region(self) -> Region:
-        # the table was validated when loaded and the level follows from the code: no re-validation
-        return Region.model_construct(name=self.name, code=self.code, level=self.level)
+        return Region(name=self.name, code=self.code, level=self.level)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
