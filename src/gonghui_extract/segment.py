@@ -185,11 +185,11 @@ def _bigrams(text: str) -> _Bigrams:
 
 
 def _cosine(a: _Bigrams, b: _Bigrams) -> float:
-    """Cosine of two bigram profiles; the dot product runs over the smaller (integer sums: exact)."""
+    """Cosine of two bigram profiles; the dot product over their shared bigrams (integer sums: exact)."""
     if not a.counts or not b.counts:
         return 0.0
     small, large = (a.counts, b.counts) if len(a.counts) <= len(b.counts) else (b.counts, a.counts)
-    dot = sum(n * large[g] for g, n in small.items() if g in large)
+    dot = sum([small[g] * large[g] for g in small.keys() & large.keys()])
     return dot / math.sqrt(a.norm2 * b.norm2)
 
 

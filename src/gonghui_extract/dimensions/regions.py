@@ -72,6 +72,7 @@ class Gazetteer:
         self.by_code: dict[str, Division] = {code: Division(code, name) for code, name in rows}
         self._chains: dict[str, list[Division]] = {}
         self._names: dict[str, list[Place]] = {}
+        self._divisions: dict[str, tuple[Division, ...]] = {}  # divisions() of each name asked for
         type_words = sorted(names.type_words, key=len, reverse=True)
         ethnic = "|".join(regex.escape(e) for e in sorted(names.ethnic_names, key=len, reverse=True))
         ethnic_tail = regex.compile(rf"(?:(?:{ethnic})族)+(?=自治)") if ethnic else None
@@ -119,7 +120,11 @@ class Gazetteer:
 
     def divisions(self, written: str) -> list[Division]:
         """The divisions a place name may denote (zones give their parent)."""
-        return [d for p in self.places(written) for d in p.divisions]
+        if written not in self._divisions:
+            if written not in self._names:
+                return []
+            self._divisions[written] = tuple(d for p in self._names[written] for d in p.divisions)
+        return list(self._divisions[written])
 
     def match_at(self, text: str, pos: int, short: bool = True) -> str | None:
         """The longest place name starting at ``pos`` (short forms only if ``short``)."""
