@@ -7,10 +7,17 @@ text exactly as the caller gave it, once, when records are built.
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+
+def offsets(values: Iterable[int] = ()) -> array:
+    """A compact sequence of text offsets: 8 bytes each, where a list of ints takes about 36."""
+    return array("q", values)
 
 
 @dataclass
@@ -41,7 +48,7 @@ class Doc:
     reference_date: date | None = None
     reference_date_source: str = "none"
     view: str = ""
-    to_source: list[int] = field(default_factory=list)
+    to_source: array = field(default_factory=offsets)
     sentences: list[tuple[int, int]] = field(default_factory=list)
     articles: list[ArticleSpan] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
@@ -50,7 +57,7 @@ class Doc:
     def __post_init__(self) -> None:
         if not self.view:
             self.view = self.text
-            self.to_source = list(range(len(self.text) + 1))
+            self.to_source = offsets(range(len(self.text) + 1))
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
         """View offsets [start, end) → source offsets [start, end)."""

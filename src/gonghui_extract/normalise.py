@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .doc import Doc
+from .doc import Doc, offsets
 from .patterns import SafePattern
 from .pipeline import component
 from .rules import RuleFile, Rules, rule_file
@@ -129,7 +129,7 @@ def normalise(doc: Doc, rules: Rules) -> None:
     substitutes = rules.memo("normalise.substitute", lambda: [
         (SafePattern.compile(r.id, r.pattern, "normalise.yaml"), r.to) for r in cfg.substitute])
     text = doc.text
-    pieces, to_source, kept_from = [], [], 0
+    pieces, to_source, kept_from = [], offsets(), 0
     for start, end in [*_dropped_spans(text, drops, doc.warnings), (len(text), len(text))]:
         pieces.append(text[kept_from:start])
         to_source.extend(range(kept_from, start))

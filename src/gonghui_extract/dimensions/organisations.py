@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import bisect
 import itertools
+from array import array
 from dataclasses import dataclass, field
 from typing import Literal
 
 import regex
 from pydantic import BaseModel, Field, field_validator
 
-from ..doc import Candidate, Doc
+from ..doc import Candidate, Doc, offsets
 from ..patterns import SafePattern, alternation
 from ..pipeline import component
 from ..records import OrgKind
@@ -632,11 +633,11 @@ class ReadThrough:
     """The view with line breaks inside words left out, and the map back to view offsets."""
 
     text: str
-    to_view: list[int]
+    to_view: array
 
     @classmethod
     def of(cls, view: str, min_line: int) -> ReadThrough:
-        kept, to_view, pos = [], [], 0
+        kept, to_view, pos = [], offsets(), 0
         for m in _BREAK.finditer(view):
             line_start = view.rfind("\n", 0, m.start()) + 1
             if (m.start() - line_start >= min_line and _WORD_CHAR.match(view, m.start() - 1)
