@@ -465,7 +465,7 @@ class _Clauses:
     """The clause breaks of one view, found once; a clause reaches at most ``reach`` characters."""
 
     def __init__(self, mm: MetricMatcher, doc: Doc, reach: int = 80):
-        spans = [(m.start(), m.end()) for m in mm.clause_break.finditer(doc.view, doc.warnings)]
+        spans = [m.span() for m in mm.clause_break.finditer(doc.view, doc.warnings)]
         self.starts = [start for start, _ in spans]
         self.ends = [end for _, end in spans]
         self.size, self.reach = len(doc.view), reach
@@ -557,6 +557,7 @@ def _strip_words(text: str, mm: MetricMatcher) -> str:
 
 
 _QUOTED = regex.compile(r"[“\"「『]([^“”\"「」『』]{1,20})[”\"」』]")
+_NO_QUOTES = str.maketrans("", "", "“”\"「」『』")
 _PHRASE = regex.compile(r"(?:\([^()]{0,8}\)|（[^（）]{0,8}）|[^\s、，,；;。！？!?：:…])+")
 
 
@@ -581,7 +582,7 @@ def _words_after(mm: MetricMatcher, view: str, clauses: _Clauses, pos: int) -> t
     phrase = _PHRASE.match(text)
     if not phrase:
         return "", ""
-    text = "".join(ch for ch in phrase.group() if ch not in "“”\"「」『』")[: mm.ind.after_max or None]
+    text = phrase.group().translate(_NO_QUOTES)[: mm.ind.after_max or None]
     cut = mm.after_cut.search(text)
     if cut is None:
         return text, ""
