@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Callable
+from functools import cache
 from typing import TYPE_CHECKING
 
 from ..doc import ArticleSpan
@@ -79,7 +81,7 @@ class Scope:
     """One article (or the whole text): its anchors, dominant region and running perspective."""
 
     def __init__(self, view: str, start: int, end: int, mentions: list[Mention], t: Tables,
-                 outer: Scope | None = None):
+                 outer: Callable[[], Scope] | None = None):
         self.t, self.gaz = t, t.gaz
         self.mentions = mentions
         anchors: list[tuple[int, Division, bool]] = []  # (position, division, strong)
@@ -111,8 +113,9 @@ class Scope:
         if not counts:  # no body of the kinds above names its place: any body's place
             counts = Counter(d for m in mentions if m.place and not m.name
                              for d in [locate(m.place, self.gaz, [])[0]] if d is not None)
-        if not counts and outer is not None and outer.dominant is not None:
-            counts = Counter([outer.dominant])  # an article naming no body: the page's region
+        page = outer() if not counts and outer is not None else None
+        if page is not None and page.dominant is not None:
+            counts = Counter([page.dominant])  # an article naming no body: the page's region
         if not counts:  # no body names its place: count the places themselves
             counts = Counter(self.gaz.divisions(w)[0] for _, _, w in self.gaz.scan(view, start, end)
                              if len(self.gaz.divisions(w)) == 1)
@@ -247,9 +250,9 @@ class Resolver:
         first = [(m, *self.first_pass(m)) for m in self.scope.mentions]
         # each distinct (kind, name) once, with where it is written: fuller forms are looked up
         # among distinct names, not among all mentions, so a long text stays linear
-        written: dict[tuple[str, str], list[int]] = {}
+        written: dict[str, dict[str, list[int]]] = {}  # kind → name → starts
         for other, other_name, _, _ in first:
-            written.setdefault((other.kind, other_name), []).append(other.start)
+            written.setdefault(other.kind, {}).setdefault(other_name, []).append(other.start)
         out = []
         for m, name, fallback, how in first:
             if how in ("alias", "short_form"):
@@ -258,8 +261,8 @@ class Resolver:
             here = self.scope.perspective_at(m.start)
             expanded = self.expand(name)
             best = None
-            for (kind, other_name), starts in written.items():
-                if kind != m.kind or len(other_name) <= len(name):
+            for other_name, starts in written[m.kind].items():
+                if len(other_name) <= len(name):
                     continue
                 if not (other_name.endswith(name) or _abbreviates(name, other_name, self.t)
                         or (expanded and other_name.endswith(expanded))
@@ -308,16 +311,22 @@ def complete(view: str, articles: list[tuple[int, int, ArticleSpan]], mentions: 
     ``articles`` are (start, end, span) in ``view``'s offsets; with several, each is its own
     scope.  Each article's region is written to its span's meta (unless segmentation set one).
     """
-    whole = Scope(view, 0, len(view), mentions, t)
     if len(articles) <= 1:
+        whole = Scope(view, 0, len(view), mentions, t)
         if articles and whole.dominant is not None:
             articles[0][2].meta.setdefault("region", whole.dominant.name)
         return Resolver(whole, t).resolve()
+
+    @cache
+    def page() -> Scope:
+        """The whole text as one scope, weighed only for an article naming no body of its own."""
+        return Scope(view, 0, len(view), mentions, t)
+
     out = []
     starts = [m.start for m in mentions]  # mentions come sorted by start
     for start, end, article in articles:
         inside = mentions[bisect_left(starts, start):bisect_left(starts, end)]
-        scope = Scope(view, start, end, inside, t, outer=whole)
+        scope = Scope(view, start, end, inside, t, outer=page)
         if scope.dominant is not None:
             article.meta.setdefault("region", scope.dominant.name)
         out.extend(Resolver(scope, t).resolve())
