@@ -129,13 +129,14 @@ def normalise(doc: Doc, rules: Rules) -> None:
     substitutes = rules.memo("normalise.substitute", lambda: [
         (SafePattern.compile(r.id, r.pattern, "normalise.yaml"), r.to) for r in cfg.substitute])
     text = doc.text
-    pieces, to_source, kept_from = [], offsets(), 0
+    pieces, runs, kept_from = [], [], 0
     for start, end in [*_dropped_spans(text, drops, doc.warnings), (len(text), len(text))]:
         pieces.append(text[kept_from:start])
-        to_source.extend(range(kept_from, start))
+        runs.append((kept_from, start))
         kept_from = end
-    to_source.append(len(text))
-    doc.view, doc.to_source = _substitute(folder.fold("".join(pieces)), substitutes, doc.warnings), to_source
+    runs.append((len(text), len(text) + 1))
+    doc.view = _substitute(folder.fold("".join(pieces)), substitutes, doc.warnings)
+    doc.to_source = offsets(runs)
 
 
 def _substitute(view: str, substitutes: list[tuple[SafePattern, str]], warnings: list) -> str:

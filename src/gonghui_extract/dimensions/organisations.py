@@ -637,17 +637,17 @@ class ReadThrough:
 
     @classmethod
     def of(cls, view: str, min_line: int) -> ReadThrough:
-        kept, to_view, pos = [], offsets(), 0
+        kept, runs, pos = [], [], 0
         for m in _BREAK.finditer(view):
             line_start = view.rfind("\n", 0, m.start()) + 1
             if (m.start() - line_start >= min_line and _WORD_CHAR.match(view, m.start() - 1)
                     and _WORD_CHAR.match(view, m.end())):
                 kept.append(view[pos:m.start()])
-                to_view.extend(range(pos, m.start()))
+                runs.append((pos, m.start()))
                 pos = m.end()
         kept.append(view[pos:])
-        to_view.extend(range(pos, len(view)))
-        return cls("".join(kept), to_view)
+        runs.append((pos, len(view)))
+        return cls("".join(kept), offsets(runs))
 
     def view_span(self, start: int, end: int) -> tuple[int, int]:
         return self.to_view[start], self.to_view[end - 1] + 1
