@@ -359,11 +359,12 @@ def find_metrics(doc: Doc, rules: Rules) -> None:
     found: list[tuple[Candidate, int]] = []
     for chunk_start, chunk_end in _chunks(sentences):
         for m in mm.pattern.finditer(view, doc.warnings, chunk_start, chunk_end):
-            index = max(0, bisect.bisect_right(starts, m.start()) - 1)
-            if index not in texts:
-                texts[index] = doc.text[slice(*doc.source_span(*sentences[index]))].strip()
-            cand = _candidate(mm, doc, clauses, m, blocked, texts[index])
+            cand = _candidate(mm, doc, clauses, m, blocked)
             if cand is not None:
+                index = max(0, bisect.bisect_right(starts, m.start()) - 1)
+                if index not in texts:
+                    texts[index] = doc.text[slice(*doc.source_span(*sentences[index]))].strip()
+                cand.fields["sentence"] = texts[index]
                 found.append((cand, index))
     previous: tuple[Candidate, int] | None = None
     for cand, index in found:
@@ -386,9 +387,9 @@ def _chunks(sentences: list[tuple[int, int]], size: int = 20000) -> list[tuple[i
     return chunks
 
 
-def _candidate(mm: MetricMatcher, doc: Doc, clauses: _Clauses, m: regex.Match, blocked: bytearray,
-               sentence: str) -> Candidate | None:
-    """Read one match into a candidate, or None when it is no metric."""
+def _candidate(mm: MetricMatcher, doc: Doc, clauses: _Clauses, m: regex.Match,
+               blocked: bytearray) -> Candidate | None:
+    """Read one match into a candidate (its sentence added by the caller), or None when it is no metric."""
     g = mm.group
     if not (m.group(g["unit2"]) or m.group(g["pct2"]) or m.group(g["mag2"]) or m.group(g["cur2"])
             or m.group(g["cur1"]) or m.group(g["num2"])[-1] in mm.mag_chars
@@ -426,7 +427,6 @@ def _candidate(mm: MetricMatcher, doc: Doc, clauses: _Clauses, m: regex.Match, b
         "qualifier": next((q for q in qualifiers if q and q != "exact"), "exact"),
         "raw_number": last.raw if first is None else f"{first.raw}{m.group(g['sep'])}{last.raw}",
         "magnitude": last.magnitude,
-        "sentence": sentence,
     }, rule_id)
 
 
