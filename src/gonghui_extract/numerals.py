@@ -82,11 +82,14 @@ class NumberParser:
         """The number ``text`` writes, or None when it is not one (finite) number."""
         if text in self._memo:
             return self._memo[text]
-        if _DECIMAL.fullmatch(text):  # the common case (523.4), without folding
-            value: float | None = float(text)
-        else:
-            value = self._signed(compact(text)) if text else None
-            value = value if value is not None and math.isfinite(value) else None
+        try:
+            if _DECIMAL.fullmatch(text):  # the common case (523.4), without folding
+                value: float | None = float(text)
+            else:
+                value = self._signed(compact(text)) if text else None
+                value = value if value is not None and math.isfinite(value) else None
+        except ValueError:  # digits the regex module knows and float() does not (newer Unicode)
+            value = None
         if len(self._memo) >= self.MEMO_SIZE:
             self._memo.clear()
         self._memo[text] = value
