@@ -61,12 +61,16 @@ class _Folder:
     converter: object | None
     table: dict[int, str] = field(default_factory=dict)
     seen: set[str] = field(default_factory=set)
+    changed: set[str] = field(default_factory=set)  # the characters ``table`` maps
 
     def fold(self, text: str) -> str:
-        new = set(text) - self.seen
+        chars = set(text)
+        new = chars - self.seen
         if new:
             self._learn(sorted(new))
-        return self._phrases(text.translate(self.table))
+        if not chars.isdisjoint(self.changed):  # most texts need no folding: no translate pass then
+            text = text.translate(self.table)
+        return self._phrases(text)
 
     def _phrases(self, view: str) -> str:
         """OpenCC's phrase conversion (瞭解 → 了解) wherever it keeps a line's length, so offsets hold."""
@@ -89,6 +93,7 @@ class _Folder:
         for ch, out in zip(chars, folded, strict=True):
             if out != ch and ch not in self.keep:
                 self.table[ord(ch)] = out
+                self.changed.add(ch)
 
     def _width(self, ch: str) -> str:
         if ch.isascii() or ch in self.keep:
