@@ -7,10 +7,33 @@ text exactly as the caller gave it, once, when records are built.
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+#: 0, 1, 2 … to copy runs of consecutive offsets from: slicing an array is a memory copy, filling
+#: one from a range converts every number.  Replaced (never grown in place), so threads may share it.
+_counting = array("q")
+_COUNTING_MAX = 1 << 18  # at most 2 MB kept; longer runs are counted out
+
+
+def offsets(runs: Iterable[tuple[int, int]] = ()) -> array:
+    """The offsets of each run [start, end) in turn, as one compact array: 8 bytes an offset,
+    where a list of ints takes about 36."""
+    global _counting
+    out = array("q")
+    for start, end in runs:
+        if end > _COUNTING_MAX:
+            out.extend(range(start, end))
+            continue
+        counting = _counting
+        if len(counting) < end:
+            counting = _counting = array("q", range(min(max(end, 2 * len(counting)), _COUNTING_MAX)))
+        out += counting[start:end]
+    return out
 
 
 @dataclass
@@ -41,7 +64,7 @@ class Doc:
     reference_date: date | None = None
     reference_date_source: str = "none"
     view: str = ""
-    to_source: list[int] = field(default_factory=list)
+    to_source: array = field(default_factory=offsets)
     sentences: list[tuple[int, int]] = field(default_factory=list)
     articles: list[ArticleSpan] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
@@ -50,7 +73,7 @@ class Doc:
     def __post_init__(self) -> None:
         if not self.view:
             self.view = self.text
-            self.to_source = list(range(len(self.text) + 1))
+            self.to_source = offsets([(0, len(self.text) + 1)])
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
         """View offsets [start, end) → source offsets [start, end)."""

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .doc import Doc
+from .doc import Doc, offsets
 from .patterns import SafePattern
 from .pipeline import component
 from .rules import RuleFile, Rules, rule_file
@@ -61,12 +61,16 @@ class _Folder:
     converter: object | None
     table: dict[int, str] = field(default_factory=dict)
     seen: set[str] = field(default_factory=set)
+    changed: set[str] = field(default_factory=set)  # the characters ``table`` maps
 
     def fold(self, text: str) -> str:
-        new = set(text) - self.seen
+        chars = set(text)
+        new = chars - self.seen
         if new:
             self._learn(sorted(new))
-        return self._phrases(text.translate(self.table))
+        if not chars.isdisjoint(self.changed):  # most texts need no folding: no translate pass then
+            text = text.translate(self.table)
+        return self._phrases(text)
 
     def _phrases(self, view: str) -> str:
         """OpenCC's phrase conversion (瞭解 → 了解) wherever it keeps a line's length, so offsets hold."""
@@ -89,6 +93,7 @@ class _Folder:
         for ch, out in zip(chars, folded, strict=True):
             if out != ch and ch not in self.keep:
                 self.table[ord(ch)] = out
+                self.changed.add(ch)
 
     def _width(self, ch: str) -> str:
         if ch.isascii() or ch in self.keep:
@@ -129,13 +134,14 @@ def normalise(doc: Doc, rules: Rules) -> None:
     substitutes = rules.memo("normalise.substitute", lambda: [
         (SafePattern.compile(r.id, r.pattern, "normalise.yaml"), r.to) for r in cfg.substitute])
     text = doc.text
-    pieces, to_source, kept_from = [], [], 0
+    pieces, runs, kept_from = [], [], 0
     for start, end in [*_dropped_spans(text, drops, doc.warnings), (len(text), len(text))]:
         pieces.append(text[kept_from:start])
-        to_source.extend(range(kept_from, start))
+        runs.append((kept_from, start))
         kept_from = end
-    to_source.append(len(text))
-    doc.view, doc.to_source = _substitute(folder.fold("".join(pieces)), substitutes, doc.warnings), to_source
+    runs.append((len(text), len(text) + 1))
+    doc.view = _substitute(folder.fold("".join(pieces)), substitutes, doc.warnings)
+    doc.to_source = offsets(runs)
 
 
 def _substitute(view: str, substitutes: list[tuple[SafePattern, str]], warnings: list) -> str:

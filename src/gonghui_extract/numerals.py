@@ -71,15 +71,29 @@ def compact(text: str) -> str:
 class NumberParser:
     """Parse a whole string as one number with the given tables."""
 
+    #: parsed strings remembered (a text repeats its numbers); the memo is emptied when full
+    MEMO_SIZE = 4096
+
     def __init__(self, tables: NumeralTables):
         self.t = tables
+        self._memo: dict[str, float | None] = {}
 
     def parse(self, text: str) -> float | None:
         """The number ``text`` writes, or None when it is not one (finite) number."""
-        if _DECIMAL.fullmatch(text):  # the common case (523.4), without folding
-            return float(text)
-        value = self._signed(compact(text)) if text else None
-        return value if value is not None and math.isfinite(value) else None
+        if text in self._memo:
+            return self._memo[text]
+        try:
+            if _DECIMAL.fullmatch(text):  # the common case (523.4), without folding
+                value: float | None = float(text)
+            else:
+                value = self._signed(compact(text)) if text else None
+                value = value if value is not None and math.isfinite(value) else None
+        except ValueError:  # digits the regex module knows and float() does not (newer Unicode)
+            value = None
+        if len(self._memo) >= self.MEMO_SIZE:
+            self._memo.clear()
+        self._memo[text] = value
+        return value
 
     def _signed(self, s: str) -> float | None:
         for neg in self.t.negative_signs:

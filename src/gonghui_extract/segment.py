@@ -137,14 +137,18 @@ class _Article:
 
     counted: int = 0  # how many body paragraphs ``counts`` holds
     counts: Counter = field(default_factory=Counter)
+    profile: _Bigrams | None = None  # ``counts`` with its norm, until the body grows
 
     @property
-    def bigrams(self) -> Counter:
+    def bigrams(self) -> _Bigrams:
         """Character bigrams of the body, counted when cohesion is weighed (rarely), not per paragraph."""
         if self.counted != len(self.body):
-            self.counts.update(_bigrams("".join(self.body[self.counted:])))
+            self.counts.update(_count_bigrams("".join(self.body[self.counted:])))
             self.counted = len(self.body)
-        return self.counts
+            self.profile = None
+        if self.profile is None:
+            self.profile = _Bigrams.of(self.counts)
+        return self.profile
 
     def add_part(self, role: str, start: int, end: int, rule_id: str | None, doc: Doc) -> None:
         self.parts.append((role, start, end, rule_id))
@@ -158,16 +162,35 @@ def _source_text(doc: Doc, start: int, end: int) -> str:
     return " ".join(doc.text[s:e].split())
 
 
-def _bigrams(text: str) -> Counter:
+def _count_bigrams(text: str) -> Counter:
     han = _NOT_HAN.sub("", text)
     return Counter(map(operator.add, han, han[1:]))
 
 
-def _cosine(a: Counter, b: Counter) -> float:
-    if not a or not b:
+@dataclass(frozen=True)
+class _Bigrams:
+    """Bigram counts with their total and squared norm, summed once rather than per comparison."""
+
+    counts: Counter
+    total: int
+    norm2: int
+
+    @classmethod
+    def of(cls, counts: Counter) -> _Bigrams:
+        return cls(counts, sum(counts.values()), sum(n * n for n in counts.values()))
+
+
+def _bigrams(text: str) -> _Bigrams:
+    return _Bigrams.of(_count_bigrams(text))
+
+
+def _cosine(a: _Bigrams, b: _Bigrams) -> float:
+    """Cosine of two bigram profiles; the dot product over their shared bigrams (integer sums: exact)."""
+    if not a.counts or not b.counts:
         return 0.0
-    dot = sum(n * b[g] for g, n in a.items() if g in b)
-    return dot / math.sqrt(sum(n * n for n in a.values()) * sum(n * n for n in b.values()))
+    small, large = (a.counts, b.counts) if len(a.counts) <= len(b.counts) else (b.counts, a.counts)
+    dot = sum([small[g] * large[g] for g in small.keys() & large.keys()])
+    return dot / math.sqrt(a.norm2 * b.norm2)
 
 
 def _soft_breaks(doc: Doc) -> set[int]:
@@ -306,7 +329,7 @@ def _reads_like_another(units: list[_Unit], k: int, current: _Article, earlier: 
     ``min_run_chars`` is too little to compare.  Only the last ``window``
     items are compared: pieces of one page lie near each other.
     """
-    if _headed(current) or sum(current.bigrams.values()) < cfg.min_current_bigrams:
+    if _headed(current) or current.bigrams.total < cfg.min_current_bigrams:
         return False
     text = _run(units, k, cfg.run_chars)
     if len(text) < cfg.min_run_chars:

@@ -14,8 +14,10 @@ region is written to ``ArticleSpan.meta["region"]``.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Callable
+from functools import cache
 from typing import TYPE_CHECKING
 
 from ..doc import ArticleSpan
@@ -79,17 +81,19 @@ class Scope:
     """One article (or the whole text): its anchors, dominant region and running perspective."""
 
     def __init__(self, view: str, start: int, end: int, mentions: list[Mention], t: Tables,
-                 outer: Scope | None = None):
+                 outer: Callable[[], Scope] | None = None):
         self.t, self.gaz = t, t.gaz
         self.mentions = mentions
         anchors: list[tuple[int, Division, bool]] = []  # (position, division, strong)
         headings = [line.span() for line in t.heading.finditer(view, pos=start, endpos=end)]
+        heading_starts = [s for s, _ in headings]  # lines: sorted and disjoint
         perspective: Division | None = None
         for m in mentions:
             if m.kind in ANCHOR_KINDS and m.place and not m.name and not m.union_of:
                 div, _ = locate(m.place, self.gaz, self.gaz.chain(perspective) if perspective else [])
                 if div is not None:
-                    anchors.append((m.start, div, any(s <= m.start < e for s, e in headings)))
+                    line = bisect_right(heading_starts, m.start) - 1
+                    anchors.append((m.start, div, line >= 0 and m.start < headings[line][1]))
                     perspective = div
         for word in t.excl.collective_after_place:
             pos = view.find(word, start, end)
@@ -109,8 +113,9 @@ class Scope:
         if not counts:  # no body of the kinds above names its place: any body's place
             counts = Counter(d for m in mentions if m.place and not m.name
                              for d in [locate(m.place, self.gaz, [])[0]] if d is not None)
-        if not counts and outer is not None and outer.dominant is not None:
-            counts = Counter([outer.dominant])  # an article naming no body: the page's region
+        page = outer() if not counts and outer is not None else None
+        if page is not None and page.dominant is not None:
+            counts = Counter([page.dominant])  # an article naming no body: the page's region
         if not counts:  # no body names its place: count the places themselves
             counts = Counter(self.gaz.divisions(w)[0] for _, _, w in self.gaz.scan(view, start, end)
                              if len(self.gaz.divisions(w)) == 1)
@@ -179,9 +184,16 @@ class Resolver:
         self.scope, self.t, self.gaz = scope, t, t.gaz
         self._fits: dict[tuple[str, str | None], int] = {}
         self._canonical: dict[str, str] = {}
+        self._expanded: dict[str, str | None] = {}
+        self._located: dict[tuple[str, str | None], dict] = {}
 
     def expand(self, name: str) -> str | None:
         """The name with its short body written in full (江门市人社局 → 江门市人力资源和社会保障局)."""
+        if name not in self._expanded:
+            self._expanded[name] = self._expand_uncached(name)
+        return self._expanded[name]
+
+    def _expand_uncached(self, name: str) -> str | None:
         for short, full in self.t.abbr.body_abbreviations.items():
             if name.endswith(short) and not name.endswith(full):
                 return name[: -len(short)] + full
@@ -238,9 +250,9 @@ class Resolver:
         first = [(m, *self.first_pass(m)) for m in self.scope.mentions]
         # each distinct (kind, name) once, with where it is written: fuller forms are looked up
         # among distinct names, not among all mentions, so a long text stays linear
-        written: dict[tuple[str, str], list[int]] = {}
+        written: dict[str, dict[str, list[int]]] = {}  # kind → name → starts
         for other, other_name, _, _ in first:
-            written.setdefault((other.kind, other_name), []).append(other.start)
+            written.setdefault(other.kind, {}).setdefault(other_name, []).append(other.start)
         out = []
         for m, name, fallback, how in first:
             if how in ("alias", "short_form"):
@@ -249,8 +261,8 @@ class Resolver:
             here = self.scope.perspective_at(m.start)
             expanded = self.expand(name)
             best = None
-            for (kind, other_name), starts in written.items():
-                if kind != m.kind or len(other_name) <= len(name):
+            for other_name, starts in written[m.kind].items():
+                if len(other_name) <= len(name):
                     continue
                 if not (other_name.endswith(name) or _abbreviates(name, other_name, self.t)
                         or (expanded and other_name.endswith(expanded))
@@ -269,14 +281,27 @@ class Resolver:
     def fields(self, m: Mention, name: str, how: str) -> dict:
         here = self.scope.perspective_at(m.start)
         fields: dict = {"name": name, "kind": "union" if m.kind == "union" else m.kind, "resolution": how}
+        key = (name, here.code if here else None)
+        if key not in self._located:
+            self._located[key] = self._place_fields(name, here)
+        located = self._located[key]
+        if "ambiguous_regions" in located:
+            fields["ambiguous_regions"] = list(located["ambiguous_regions"])
+        if "division" in located:
+            fields.update(self.gaz.regions(located["division"]))  # fresh Region records per mention
+        return fields
+
+    def _place_fields(self, name: str, here: Division | None) -> dict:
+        """The division (and ambiguous readings) the place a name starts with stands for, from ``here``."""
+        out: dict = {}
         place = leading_place(name, self.t)
         if place:
             div, readings = locate(place, self.gaz, self.gaz.chain(here) if here else [])
             if readings:
-                fields["ambiguous_regions"] = [self.gaz.path(d) for d in readings]
+                out["ambiguous_regions"] = [self.gaz.path(d) for d in readings]
             if div is not None:
-                fields.update(self.gaz.regions(div))
-        return fields
+                out["division"] = div
+        return out
 
 
 def complete(view: str, articles: list[tuple[int, int, ArticleSpan]], mentions: list[Mention],
@@ -286,15 +311,22 @@ def complete(view: str, articles: list[tuple[int, int, ArticleSpan]], mentions: 
     ``articles`` are (start, end, span) in ``view``'s offsets; with several, each is its own
     scope.  Each article's region is written to its span's meta (unless segmentation set one).
     """
-    whole = Scope(view, 0, len(view), mentions, t)
     if len(articles) <= 1:
+        whole = Scope(view, 0, len(view), mentions, t)
         if articles and whole.dominant is not None:
             articles[0][2].meta.setdefault("region", whole.dominant.name)
         return Resolver(whole, t).resolve()
+
+    @cache
+    def page() -> Scope:
+        """The whole text as one scope, weighed only for an article naming no body of its own."""
+        return Scope(view, 0, len(view), mentions, t)
+
     out = []
+    starts = [m.start for m in mentions]  # mentions come sorted by start
     for start, end, article in articles:
-        inside = [m for m in mentions if start <= m.start < end]
-        scope = Scope(view, start, end, inside, t, outer=whole)
+        inside = mentions[bisect_left(starts, start):bisect_left(starts, end)]
+        scope = Scope(view, start, end, inside, t, outer=page)
         if scope.dominant is not None:
             article.meta.setdefault("region", scope.dominant.name)
         out.extend(Resolver(scope, t).resolve())

@@ -13,13 +13,15 @@ the region the text is talking about at that point.
 from __future__ import annotations
 
 import bisect
+import itertools
+from array import array
 from dataclasses import dataclass, field
 from typing import Literal
 
 import regex
 from pydantic import BaseModel, Field, field_validator
 
-from ..doc import Candidate, Doc
+from ..doc import Candidate, Doc, offsets
 from ..patterns import SafePattern, alternation
 from ..pipeline import component
 from ..records import OrgKind
@@ -346,7 +348,7 @@ class Finder:
         ch = view[pos] if pos < end else ""
         if ch not in self.t.level_words:
             return None
-        if any(view.startswith(w, pos) for w in b.not_level_words):
+        if view.startswith(tuple(b.not_level_words), pos):
             return None
         if pos > 0 and (view[pos - 1] in b.level_left_negatives
                         or view[pos - 1] in self.t.level_words[ch].left_negatives):
@@ -369,7 +371,7 @@ class Finder:
         word standing for the region (市), a zone word (经开区) or a town (江村镇).
         """
         view, t = self.view, self.t
-        if any(view.startswith(p, start) for p in t.b.national_prefixes):
+        if view.startswith(tuple(t.b.national_prefixes), start):
             return True
         chain_end = self.place_chain_end(start, end)
         if chain_end > start:
@@ -378,7 +380,7 @@ class Finder:
         if self.level_at(start, end):
             m.level = view[start]
             return True
-        if any(view.startswith(word, start) for word in t.b.zone_words):
+        if view.startswith(tuple(t.b.zone_words), start):
             return True
         return bool(t.town.match(view, start, end))
 
@@ -407,7 +409,7 @@ class Finder:
 
     def _from_suffix(self, s: int, e: int, group: SuffixGroup, floor: int) -> Mention | None:
         view = self.view
-        if any(view.startswith(w, e) for w in group.not_after):
+        if view.startswith(tuple(group.not_after), e):
             return None
         run = self.run_start(s, floor)
         mention = Mention(0, e, "", group.kind, group.id)
@@ -475,9 +477,9 @@ class Finder:
         out = []
         for m in self.t.alias_pattern.finditer(self.view, self.warnings):
             alias = self.t.alias_by_surface[m.group()]
-            if any(self.view.endswith(w, 0, m.start()) for w in alias.not_before):
+            if self.view.endswith(tuple(alias.not_before), 0, m.start()):
                 continue
-            if any(self.view.startswith(w, m.end()) for w in alias.not_after):
+            if self.view.startswith(tuple(alias.not_after), m.end()):
                 continue
             out.append(Mention(m.start(), m.end(), m.group(), alias.kind, alias.id,
                                name=alias.name, priority=2))
@@ -519,11 +521,11 @@ class Finder:
 def _non_overlapping(mentions: list[Mention]) -> list[Mention]:
     """Longest first, then by priority; a mention overlapping a kept one is dropped."""
     kept: list[Mention] = []
-    taken = set()
+    taken = bytearray(max((m.end for m in mentions), default=0))  # 1 where a kept mention stands
     for m in sorted(mentions, key=lambda x: (-(x.end - x.start), -x.priority, x.start)):
-        if not taken.intersection(range(m.start, m.end)):
+        if taken.find(1, m.start, m.end) < 0:
             kept.append(m)
-            taken.update(range(m.start, m.end))
+            taken[m.start:m.end] = b"\x01" * (m.end - m.start)
     return sorted(kept, key=lambda x: x.start)
 
 
@@ -581,9 +583,9 @@ def _excluded(view: str, m: Mention, t: Tables) -> bool:
     """A quoted platform (“台山工会”微信公众号) or a bare body in a quoted mechanism (“法院+工会”)."""
     quote = _inside_quote(view, m, t)
     after = m.end + len(quote[1]) if quote else m.end
-    if quote and any(view.startswith(w, after) for w in t.excl.quoted_platform_followers):
+    if quote and view.startswith(tuple(t.excl.quoted_platform_followers), after):
         return True
-    if m.bare and any(view.startswith(w, m.end) for w in t.excl.bare_not_before):
+    if m.bare and view.startswith(tuple(t.excl.bare_not_before), m.end):
         return True
     if m.bare:
         limit = t.excl.mechanism_max_length
@@ -631,21 +633,21 @@ class ReadThrough:
     """The view with line breaks inside words left out, and the map back to view offsets."""
 
     text: str
-    to_view: list[int]
+    to_view: array
 
     @classmethod
     def of(cls, view: str, min_line: int) -> ReadThrough:
-        kept, to_view, pos = [], [], 0
+        kept, runs, pos = [], [], 0
         for m in _BREAK.finditer(view):
             line_start = view.rfind("\n", 0, m.start()) + 1
             if (m.start() - line_start >= min_line and _WORD_CHAR.match(view, m.start() - 1)
                     and _WORD_CHAR.match(view, m.end())):
                 kept.append(view[pos:m.start()])
-                to_view.extend(range(pos, m.start()))
+                runs.append((pos, m.start()))
                 pos = m.end()
         kept.append(view[pos:])
-        to_view.extend(range(pos, len(view)))
-        return cls("".join(kept), to_view)
+        runs.append((pos, len(view)))
+        return cls("".join(kept), offsets(runs))
 
     def view_span(self, start: int, end: int) -> tuple[int, int]:
         return self.to_view[start], self.to_view[end - 1] + 1
@@ -667,10 +669,25 @@ def find_mentions(doc: Doc, t: Tables, view: str | None = None,
     mentions = _non_overlapping(mentions + _company_short_forms(view, mentions, t))
     bylines = [m.span() for p in t.bylines for m in p.finditer(doc.text, doc.warnings)]
     bylines += [doc.source_span(s, e) for s, e in furniture_spans(doc)]  # bylines segmentation found
+    inside_byline = _Cover(bylines)
     for m in mentions:
         start, end = doc.source_span(*(to_view.view_span(m.start, m.end) if to_view else (m.start, m.end)))
-        m.byline = any(s <= start and end <= e for s, e in bylines)
+        m.byline = inside_byline(start, end)
     return mentions
+
+
+class _Cover:
+    """Whether one of a set of spans covers [start, end): the spans sorted by start, each with the
+    furthest end reached so far, so a test is one bisection however many bylines a text has."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        spans = sorted(spans)
+        self.starts = [s for s, _ in spans]
+        self.reach = list(itertools.accumulate((e for _, e in spans), max))
+
+    def __call__(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self.starts, start)
+        return i > 0 and self.reach[i - 1] >= end
 
 
 def tables(rules: Rules) -> Tables:

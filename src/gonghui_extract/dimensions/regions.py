@@ -72,6 +72,7 @@ class Gazetteer:
         self.by_code: dict[str, Division] = {code: Division(code, name) for code, name in rows}
         self._chains: dict[str, list[Division]] = {}
         self._names: dict[str, list[Place]] = {}
+        self._divisions: dict[str, tuple[Division, ...]] = {}  # divisions() of each name asked for
         type_words = sorted(names.type_words, key=len, reverse=True)
         ethnic = "|".join(regex.escape(e) for e in sorted(names.ethnic_names, key=len, reverse=True))
         ethnic_tail = regex.compile(rf"(?:(?:{ethnic})族)+(?=自治)") if ethnic else None
@@ -88,13 +89,15 @@ class Gazetteer:
                                  f"unknown parent code {zone.parent}")
             for written in (zone.name, *zone.short):
                 self._add(written, Place(written, (parent,), short=written != zone.name))
-        self._longest = max(map(len, self._names), default=0)
         self._in_text = {w for w, places in self._names.items()  # names free text uses
                           if any(not p.short or any(d.level != "county" for d in p.divisions)
                                  for p in places)}
         self._by_head: dict[str, list[str]] = {}  # first two characters → names, longest first
+        self._by_tail: dict[str, list[str]] = {}  # last two characters → names free text uses, longest first
         for written in sorted(self._names, key=len, reverse=True):
             self._by_head.setdefault(written[:2], []).append(written)
+            if written in self._in_text:
+                self._by_tail.setdefault(written[-2:], []).append(written)
 
     @staticmethod
     def _short_form(name: str, type_words: list[str], ethnic_tail: regex.Pattern | None) -> str | None:
@@ -117,7 +120,11 @@ class Gazetteer:
 
     def divisions(self, written: str) -> list[Division]:
         """The divisions a place name may denote (zones give their parent)."""
-        return [d for p in self.places(written) for d in p.divisions]
+        if written not in self._divisions:
+            if written not in self._names:
+                return []
+            self._divisions[written] = tuple(d for p in self._names[written] for d in p.divisions)
+        return list(self._divisions[written])
 
     def match_at(self, text: str, pos: int, short: bool = True) -> str | None:
         """The longest place name starting at ``pos`` (short forms only if ``short``)."""
@@ -144,9 +151,9 @@ class Gazetteer:
 
     def ending_at(self, text: str, end: int, start: int = 0) -> str | None:
         """The longest place name (short forms of provinces and cities only) ending at ``end``."""
-        for size in range(min(self._longest, end - start), 1, -1):
-            if text[end - size:end] in self._in_text:
-                return text[end - size:end]
+        for written in self._by_tail.get(text[max(end - 2, 0):end], ()):
+            if 2 <= len(written) <= end - start and text.endswith(written, 0, end):
+                return written
         return None
 
     def parent(self, div: Division) -> Division | None:
