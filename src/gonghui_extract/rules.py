@@ -20,6 +20,8 @@ M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
 
 _SCHEMAS: dict[str, type[BaseModel]] = {}
+#: libyaml's safe loader where PyYAML was built with it: the same data, ten times faster to load
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class RulesError(ValueError):
@@ -76,7 +78,7 @@ def _describe(loc: tuple[Any, ...], data: Any) -> str:
 def load_file(path: Path, schema: type[M]) -> M:
     """Parse and validate one rules file, raising RulesError on any problem."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         entry = f"line {mark.line + 1}" if mark else None
