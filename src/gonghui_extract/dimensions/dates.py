@@ -327,12 +327,16 @@ def _match(view: str, grammar: Grammar, warnings: list) -> list[Mention]:
                 else:
                     mention = Mention(m.start(), m.end(), rule.id, rule.expression, groups, note=rule.note)
                 found.append((m.start(), m.end(), order, mention))
-    blocked = [(m.start(), m.end()) for p in grammar.exclusions for m in p.finditer(view, warnings)]
+    # one mark per character: an overlap test is then a find over the span, not a scan of every span
+    blocked = bytearray(len(view))
+    for p in grammar.exclusions:
+        for m in p.finditer(view, warnings):
+            blocked[m.start():m.end()] = b"\x01" * (m.end() - m.start())
     found.sort(key=lambda t: (-(t[1] - t[0]), t[2], t[0]))
     taken = bytearray(len(view))
     chosen = []
     for start, end, _, mention in found:
-        if any(taken[start:end]) or any(s < end and start < e for s, e in blocked):
+        if taken.find(1, start, end) >= 0 or blocked.find(1, start, end) >= 0:
             continue
         taken[start:end] = b"\x01" * (end - start)
         chosen.append(mention)
