@@ -4,7 +4,8 @@ Wraps each component of the default pipeline in a timer (registered under
 ``timed:<name>``), runs that pipeline on every article, times ``build``
 (candidates → pydantic records) too, and prints each one's chars/s and share
 of the total, with jieba.lcut on the same articles for scale.  The component
-at the top of the share column is the one to speed up.
+at the top of the share column is the one to speed up.  Times are CPU seconds
+(time.process_time): other jobs on a shared machine barely move them.
 
     python benchmarks/profile_pipeline.py [--size-mb 1] [--repeats 3]
 """
@@ -29,9 +30,9 @@ def _timed(name: str, spent: dict[str, float]) -> Component:
     step = COMPONENTS[name]
 
     def run(doc, rules) -> None:
-        start = time.perf_counter()
+        start = time.process_time()
         step(doc, rules)
-        spent[name] += time.perf_counter() - start
+        spent[name] += time.process_time() - start
 
     return run
 
@@ -49,11 +50,11 @@ def profile_once(pipeline: Pipeline, spent: dict[str, float], articles) -> dict[
     spent.clear()
     whole = 0.0
     for text, reference in articles:
-        start = time.perf_counter()
+        start = time.process_time()
         doc = pipeline.doc(text, reference)
-        built = time.perf_counter()
+        built = time.process_time()
         to_document(doc)
-        spent[BUILD] += time.perf_counter() - built
+        spent[BUILD] += time.process_time() - built
         whole += built - start
     spent[SETUP] = whole - sum(seconds for name, seconds in spent.items() if name != BUILD)
     return dict(spent)
@@ -73,7 +74,7 @@ def main(argv: list[str] | None = None) -> None:
     runs = [profile_once(pipeline, spent, articles) for _ in range(args.repeats)]
     best = {name: min(run[name] for run in runs) for name in runs[0]}
     total = sum(best.values())
-    (lcut,) = best_seconds(args.repeats, lambda: lcut_all(articles))
+    (lcut,) = best_seconds(args.repeats, lambda: lcut_all(articles), clock=time.process_time)
     print(f"corpus: {len(articles)} articles, {n_chars:,} chars; best of {args.repeats} passes")
     print(f"{'component':<18}{'seconds':>10}{'share':>8}  speed")
     for name, seconds in sorted(best.items(), key=lambda item: -item[1]):
