@@ -275,6 +275,17 @@ def test_an_unknown_macro_names_the_file_and_macro(tmp_path: Path) -> None:
         Pipeline(rules=["default", tmp_path])("2020年", reference_date="2023-11-15")
 
 
+def test_a_bad_pattern_behind_a_trigger_names_its_rule_when_the_trigger_hits(tmp_path: Path) -> None:
+    # a triggered rule is compiled on first use: its error comes with the first text that needs it
+    (tmp_path / "dates").mkdir()
+    (tmp_path / "dates" / "grammar.yaml").write_text(
+        "rules:\n  - {id: date.broken, trigger: '纪元', pattern: '纪元(?P<y>\\d+'}\n", encoding="utf-8")
+    pipe = Pipeline(rules=["default", tmp_path])
+    assert [d.text for d in pipe("2020年", reference_date="2023-11-15").dates] == ["2020年"]
+    with pytest.raises(RulesError, match=r"dates/grammar.yaml: entry id date.broken"):
+        pipe("纪元2020", reference_date="2023-11-15")
+
+
 def test_a_malformed_entry_names_the_file_and_entry(tmp_path: Path) -> None:
     (tmp_path / "dates").mkdir()
     (tmp_path / "dates" / "words.yaml").write_text("anchors_after:\n  以来: sideways\n", encoding="utf-8")

@@ -21,6 +21,7 @@ import calendar
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache, partial
 from typing import Literal
 
 import regex
@@ -164,7 +165,9 @@ class Grammar:
     """The compiled grammar: patterns plus the tables the resolver reads."""
 
     words: DateWords
-    rules: list[tuple[GrammarRule, SafePattern, SafePattern | None]]
+    #: (rule, its pattern compiled on first use, its trigger): a rule whose trigger never hits
+    #: is never compiled, so a first call does not pay for every rule (the lunar rule alone ~16 ms)
+    rules: list[tuple[GrammarRule, Callable[[], SafePattern], SafePattern | None]]
     exclusions: list[SafePattern]
     holidays: list[tuple[regex.Pattern, Holiday]]
     range_gap: regex.Pattern
@@ -239,7 +242,11 @@ def _compile(rules: Rules) -> Grammar:
     def compile_pattern(rule_id: str, pattern: str) -> SafePattern:
         return SafePattern.compile(rule_id, _expand(pattern, macros, origin), origin)
 
-    compiled = [(r, compile_pattern(r.id, r.pattern), r.trigger and compile_pattern(r.id, r.trigger))
+    def on_first_use(rule_id: str, pattern: str) -> Callable[[], SafePattern]:
+        # macros expand now, so an unknown one is an error at once; a bad pattern is one when first run
+        return cache(partial(SafePattern.compile, rule_id, _expand(pattern, macros, origin), origin))
+
+    compiled = [(r, on_first_use(r.id, r.pattern), r.trigger and compile_pattern(r.id, r.trigger))
                 for r in gram.rules]
     exclusions = [compile_pattern(e.id, e.pattern) for e in gram.exclusions]
     holidays = [(SafePattern.compile("holiday", h.pattern, origin).compiled, h) for h in gram.holidays]
@@ -316,7 +323,7 @@ def _match(view: str, grammar: Grammar, warnings: list) -> list[Mention]:
     found: list[tuple[int, int, int, Mention]] = []
     for order, (rule, pattern, trigger) in enumerate(grammar.rules):
         matches = (m for start, end in _windows(view, trigger, warnings)
-                   for m in pattern.finditer(view, warnings, start, end))
+                   for m in pattern().finditer(view, warnings, start, end))
         for m in matches:
             if m.end() > m.start():
                 groups = {k: v for k, v in m.groupdict().items() if v is not None}
