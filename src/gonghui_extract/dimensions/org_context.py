@@ -108,7 +108,8 @@ class Scope:
                 readings = self.gaz.divisions(written)
                 if len(readings) == 1:
                     anchors.append((s, readings[0], True))
-        anchors = sorted(set(anchors), key=lambda a: (a[0], not a[2]))
+        # position, then strength, then code: never the set's hash order, so runs repeat exactly
+        anchors = sorted(set(anchors), key=lambda a: (a[0], not a[2], a[1].code))
         counts = Counter(d for _, d, _ in anchors)
         if not counts:  # no body of the kinds above names its place: any body's place
             counts = Counter(d for m in mentions if m.place and not m.name
@@ -119,7 +120,8 @@ class Scope:
         if not counts:  # no body names its place: count the places themselves
             counts = Counter(self.gaz.divisions(w)[0] for _, _, w in self.gaz.scan(view, start, end)
                              if len(self.gaz.divisions(w)) == 1)
-        self.dominant = max(counts, key=lambda d: (counts[d], -self._first(anchors, d))) if counts else None
+        ranked = sorted(counts, key=lambda d: (counts[d], -self._first(anchors, d), d.code))
+        self.dominant = ranked[-1] if ranked else None
         self.anchors = anchors
         self._after = self._walk(anchors)
 
