@@ -21,15 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .doc import Doc, offsets
 from .patterns import SafePattern
 from .pipeline import component
-from .rules import RuleFile, Rules, rule_file
-
-
-class DropRule(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    id: str
-    pattern: str
-    note: str = ""
+from .rules import PatternEntry, RuleFile, Rules, rule_file
 
 
 class SubstituteRule(BaseModel):
@@ -48,7 +40,7 @@ class NormaliseRules(RuleFile):
     keep: str = ""
     #: an OpenCC configuration applied character by character ("" turns the conversion off)
     opencc: str = ""
-    drop: list[DropRule] = []
+    drop: list[PatternEntry] = []
     #: one character of the view read as another where its context says OCR misread it (2O23 → 2023)
     substitute: list[SubstituteRule] = []
 

@@ -33,6 +33,20 @@ class RulesError(ValueError):
         super().__init__(f"{where}: {problem}")
 
 
+class RuleEntry(BaseModel):
+    """An entry of a rules list: unknown keys are typos, so they are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PatternEntry(RuleEntry):
+    """A named pattern, with a note saying what it is for (the id is what records and errors cite)."""
+
+    id: str
+    pattern: str
+    note: str = ""
+
+
 class RuleFile(BaseModel):
     """Base of every rules-file schema: unknown keys are typos, so they are errors."""
 

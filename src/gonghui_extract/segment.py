@@ -22,12 +22,11 @@ from itertools import pairwise
 from typing import Any, Literal
 
 import regex
-from pydantic import BaseModel, ConfigDict
 
 from .doc import ArticleSpan, Doc
 from .patterns import SafePattern, alternation
 from .pipeline import component
-from .rules import RuleFile, Rules, rule_file
+from .rules import PatternEntry, RuleEntry, RuleFile, Rules, rule_file
 
 #: furniture whose text is also an Article field
 META_ROLES = ("column", "title", "subtitle", "byline", "source_credit", "dateline")
@@ -36,24 +35,14 @@ _BYLINE_MARKS = " ■▲►●◆:：、()（）"
 _NOT_HAN = regex.compile(r"[^\p{Han}]+")
 
 
-class _Entry(BaseModel):
-    model_config = ConfigDict(extra="forbid")  # a misspelt key is an error, not a silent default
-
-
-class RoleRule(_Entry):
+class RoleRule(RuleEntry):
     id: str
     role: Literal["column", "byline", "photo_credit", "source_credit", "caption"]
     pattern: str
     note: str = ""
 
 
-class PatternRule(_Entry):
-    id: str
-    pattern: str
-    note: str = ""
-
-
-class Cohesion(_Entry):
+class Cohesion(RuleEntry):
     other_margin: float = 1.3
     min_run_chars: int = 60
     same_item_min: float = 0.3
@@ -74,10 +63,10 @@ class SegmentRules(RuleFile):
     heading_forbidden: str = r"[。！？!?；;]"
     byline_continuation_max_chars: int = 8
     roles: list[RoleRule] = []
-    inline_credits: list[PatternRule] = []
+    inline_credits: list[PatternEntry] = []
     author_roles: list[str] = []
     surnames: list[str] = []
-    datelines: list[PatternRule] = []
+    datelines: list[PatternEntry] = []
     cohesion: Cohesion = Cohesion()
 
 

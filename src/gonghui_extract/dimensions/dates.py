@@ -31,7 +31,7 @@ from ..doc import Candidate, Doc
 from ..numerals import NumberParser, NumeralTables
 from ..patterns import SafePattern, alternation
 from ..pipeline import component
-from ..rules import RuleFile, Rules, RulesError, rule_file
+from ..rules import PatternEntry, RuleFile, Rules, RulesError, rule_file
 from .chinese_calendar import lunar_day, lunar_month, solar_term
 
 _GRAIN_ORDER = {"day": 0, "month": 1, "year": 2}
@@ -128,12 +128,6 @@ class ReferenceRules(BaseModel):
     future_after: list[str] = Field(default_factory=list)
 
 
-class Exclusion(BaseModel):
-    id: str
-    pattern: str
-    note: str = ""
-
-
 @rule_file("dates/grammar.yaml")
 class DateGrammar(RuleFile):
     """Macros, rules, vague words, holidays, range and since words, exclusions."""
@@ -153,7 +147,7 @@ class DateGrammar(RuleFile):
     since_suffixes: list[str] = Field(default_factory=list)
     label_after_day: str = ""
     label_closing: str = ""
-    exclusions: list[Exclusion] = Field(default_factory=list)
+    exclusions: list[PatternEntry] = Field(default_factory=list)
     reference: ReferenceRules = Field(default_factory=ReferenceRules)
 
 

@@ -16,14 +16,14 @@ import math
 from dataclasses import dataclass
 
 import regex
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import field_validator, model_validator
 
 from ..doc import Candidate, Doc
 from ..numerals import NumberParser, NumeralTables
 from ..patterns import SafePattern, alternation
 from ..pipeline import component
 from ..records import Qualifier
-from ..rules import RuleFile, Rules, rule_file
+from ..rules import RuleEntry, RuleFile, Rules, rule_file
 
 #: what a negative pattern may name; replaced by real patterns when the matcher is built
 _MACROS = ("{number}", "{numeral}", "{unit}", "{digit}")
@@ -42,13 +42,7 @@ def _regex(source: str | None) -> str | None:
     return source
 
 
-class _Entry(BaseModel):
-    """An entry of a rules list: unknown keys are typos."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class UnitRule(_Entry):
+class UnitRule(RuleEntry):
     """Counting words that give one unit (`unit` omitted: the surface as written)."""
 
     id: str
@@ -80,7 +74,7 @@ class UnitRules(RuleFile):
     _check_regex = field_validator("money_tail")(_regex)
 
 
-class QualifierRule(_Entry):
+class QualifierRule(RuleEntry):
     """Words that make a quantity exact, over, under or approximate, by where they stand."""
 
     id: str
@@ -104,7 +98,7 @@ class QualifierRules(RuleFile):
     inclusive_marks: list[str] = []
 
 
-class NegativeRule(_Entry):
+class NegativeRule(RuleEntry):
     """Where a number is not a metric: a regex (with {number}, {numeral}, {unit}) or literal words."""
 
     id: str

@@ -25,7 +25,7 @@ from ..doc import Candidate, Doc, offsets
 from ..patterns import SafePattern, alternation
 from ..pipeline import component
 from ..records import OrgKind
-from ..rules import RuleFile, Rules, RulesError, rule_file
+from ..rules import PatternEntry, RuleFile, Rules, RulesError, rule_file
 from ..segment import furniture_spans
 from .org_context import complete
 from .regions import Gazetteer, gazetteer
@@ -132,16 +132,11 @@ class OrgAbbreviations(RuleFile):
     min_short_name: int = 3
 
 
-class Byline(BaseModel):
-    id: str
-    pattern: str
-
-
 @rule_file("organisations/exclusions.yaml")
 class OrgExclusions(RuleFile):
     """Bylines, quoted platforms and collective names."""
 
-    bylines: list[Byline] = Field(default_factory=list)
+    bylines: list[PatternEntry] = Field(default_factory=list)
     quoted_platform_followers: list[str] = Field(default_factory=list)
     mechanism_max_length: int = 16
     bare_not_before: list[str] = Field(default_factory=list)
