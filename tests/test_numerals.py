@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import json
 import math
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import gonghui_extract
 
@@ -111,3 +114,22 @@ def test_money_must_pass(text: str) -> None:
                                   "9" * 400 + "亿" * 50, "1e999"])
 def test_words_are_no_numbers(text: str) -> None:
     assert gonghui_extract.parse_number(text) is None
+
+
+@pytest.mark.parametrize(("written", "value"), [
+    ("1.36万", 13600), ("0.07亿", 7_000_000), ("1.1万", 11_000), ("三点六万", 36_000), ("286.5万", 2_865_000),
+])
+def test_decimal_times_magnitude_is_the_number_as_written(written: str, value: int) -> None:
+    """No binary-float residue: 1.36万 is exactly 13600, not 13599.999999999998."""
+    assert gonghui_extract.parse_number(written) == value
+
+
+@given(st.integers(min_value=0, max_value=99_999), st.integers(min_value=1, max_value=4),
+       st.sampled_from([("万", 10_000), ("亿", 100_000_000)]))
+def test_any_decimal_amount_scales_exactly(digits: int, places: int, magnitude: tuple[str, int]) -> None:
+    word, factor = magnitude
+    written = f"{digits / 10 ** places:.{places}f}"
+    expected = float(Decimal(written) * factor)
+    assert gonghui_extract.parse_number(written + word) == expected
+    found = gonghui_extract.extract(f"发放帮扶救助金{written}{word}元").metrics
+    assert [m.value for m in found] == [expected]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from decimal import Decimal
 from functools import cached_property
 
 import regex
@@ -66,6 +67,11 @@ def fold(text: str) -> str:
 def compact(text: str) -> str:
     """Folded, without spaces or thousands separators: the form every parse starts from."""
     return _THOUSANDS.sub("", "".join(fold(text).split()))
+
+
+def scale(value: float, factor: float) -> float:
+    """``value × factor`` in decimal, as written: 1.36万 is 13600, not 13599.999999999998."""
+    return float(Decimal(repr(value)) * Decimal(repr(factor)))
 
 
 class NumberParser:
@@ -128,7 +134,7 @@ class NumberParser:
         for suffix, factor in self.t.multipliers.items():
             if s.endswith(suffix) and len(s) > len(suffix):
                 base = self._signed(s[: -len(suffix)])
-                return None if base is None else base * factor
+                return None if base is None else scale(base, factor)
         return self._number(s)
 
     def _is_money(self, s: str) -> bool:
@@ -173,9 +179,9 @@ class NumberParser:
         whole = self._integer(head)
         if frac is None or whole is None:
             return None
-        value = whole + float(f"0.{frac}")
+        value = float(Decimal(repr(whole)) + Decimal(f"0.{frac}"))  # 1 + 0.36 is 1.3599999999999999
         for ch in scale_text:
-            value *= self.t.magnitudes[ch]
+            value = scale(value, self.t.magnitudes[ch])
         return value
 
     def _digit_string(self, s: str) -> str | None:
@@ -260,7 +266,7 @@ class NumberParser:
                     value += groups.pop()[1]
                 if value == 0 and not groups and i == 0:
                     value = 1.0
-                groups.append((val, value * val))
+                groups.append((val, scale(value, val)))
                 section, pending, units, last_mag, plain = 0.0, None, [], val, True
         if pending is not None:
             if plain and pending == int(pending) and pending < 10:

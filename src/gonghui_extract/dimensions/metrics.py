@@ -19,7 +19,7 @@ import regex
 from pydantic import field_validator, model_validator
 
 from ..doc import Candidate, Doc
-from ..numerals import NumberParser, NumeralTables
+from ..numerals import NumberParser, NumeralTables, scale
 from ..patterns import SafePattern, alternation
 from ..pipeline import component
 from ..records import Qualifier
@@ -284,8 +284,8 @@ class MetricMatcher:
         low, high = self._core_value(num)
         if low is None:
             return None
-        scale = self._factor(extra)
-        low, high = low * scale, None if high is None else high * scale
+        factor = self._factor(extra)
+        low, high = scale(low, factor), None if high is None else scale(high, factor)
         unit_text = m.group(g["unit"]) or ""
         tail = m.group(g["tail"])
         unit = self._unit_rule(unit_text, tail, m.string, m.end(g["unit"])) if unit_text else None
@@ -405,7 +405,7 @@ def _candidate(mm: MetricMatcher, doc: Doc, clauses: _Clauses, m: regex.Match,
             return None
         # a bare first bound shares the second's magnitude (2至3万元) unless that overshoots (3000至5万元)
         bare = first.magnitude == 1 and first.unit is None
-        lows = [first.value * last.magnitude, first.value] if bare else [first.value]
+        lows = [scale(first.value, last.magnitude), first.value] if bare else [first.value]
         low = next((v for v in lows if v < last.value), None)
         if low is None:
             return None
