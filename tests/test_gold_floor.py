@@ -31,3 +31,8 @@ def test_metric_fields_beyond_the_span(summary: dict) -> None:
     """Qualifier and indicator are scored on matched metrics; keep them where they are."""
     assert summary["metrics"]["qualifier_acc"] >= 0.95
     assert summary["metrics"]["indicator_char_f1"] >= 0.80
+
+
+def test_organisation_names_per_file(summary: dict) -> None:
+    """The set of distinct names each file yields (what joins mentions across articles)."""
+    assert summary["organisations"]["doc_name_f1"] >= 0.99
