@@ -188,10 +188,10 @@ class Tables:
     suffix_pattern: SafePattern
     suffix_group: dict[str, SuffixGroup]
     name_char: regex.Pattern
+    name_run: regex.Pattern  # reversed: the run of name characters ending where it is matched
     run_breaks: list[str]
     run_stops_after: tuple[str, ...]
     broken_line_min_length: int
-    max_run: int
     cut: regex.Pattern
     kill: regex.Pattern | None
     kill_starts: tuple[str, ...]
@@ -266,10 +266,10 @@ def _tables(rules: Rules) -> Tables:
         suffix_pattern=SafePattern.compile("org.suffix", trie_pattern(list(suffix_group)), origin),
         suffix_group=suffix_group,
         name_char=regex.compile(suffixes.name_chars),
+        name_run=regex.compile(f"(?r)(?:{suffixes.name_chars}){{0,{suffixes.max_run}}}"),
         run_breaks=suffixes.run_breaks,
         run_stops_after=tuple(suffixes.run_stops_after),
         broken_line_min_length=suffixes.broken_line_min_length,
-        max_run=suffixes.max_run,
         cut=regex.compile(alternation(b.cut_words)) if b.cut_words else regex.compile(r"(?!)"),
         kill=_words(b.kill_words),
         kill_starts=tuple(b.kill_starts),
@@ -305,9 +305,7 @@ class Finder:
     def run_start(self, end: int, floor: int = 0) -> int:
         """Where the run of name characters ending at ``end`` starts (not before ``floor``)."""
         view, t = self.view, self.t
-        pos = end
-        while pos > floor and end - pos < t.max_run and t.name_char.match(view, pos - 1):
-            pos -= 1
+        pos = t.name_run.match(view, floor, end).start() if floor < end else end
         for brk in t.run_breaks:
             cut = view.rfind(brk, pos, end)
             if cut >= 0:
