@@ -78,42 +78,32 @@ def test_absolute_dates_need_no_reference() -> None:
                                                  ("“十四五”", "2021-01-01", "2025-12-31")]
 
 
-def test_reference_inferred_from_the_dateline() -> None:
-    text = "本报讯 2023年11月15日，市总工会召开全委会。五年来，全市新建工会280家；2024年1月1日起施行新办法。"
+#: text with no reference given → the reference inferred from it, and a date it then resolves
+INFERRED_REFERENCES = [
+    pytest.param("本报讯 2023年11月15日，市总工会召开全委会。五年来，全市新建工会280家；"
+                 "2024年1月1日起施行新办法。",
+                 date(2023, 11, 15), ("五年来", "2018-01-01", "2023-11-15"), id="dateline"),
+    pytest.param("肇庆市总工会五年工作回顾。" * 20 + "2017年8月22日，举办金秋助学活动。"
+                 "2018年2月5日，市委书记走访慰问。5年来，抓实思想政治引领。",
+                 date(2018, 2, 5), ("5年来", "2013-01-01", "2018-02-05"), id="latest-full-date"),
+    pytest.param("本报讯 3月29日，揭阳市总工会举办2024年全市工会组织建设工作会议，"
+                 "部署2024年度工作，总结2023年工作。",
+                 date(2024, 3, 29), ("3月29日", "2024-03-29", "2024-03-29"), id="year+dateline-day"),
+    pytest.param("本报讯 12月6日，市总工会召开全委会议，总结2023年工作，部署2024年任务。"
+                 "会议要求，2024年要以“工会服务年”为抓手，到2025年底实现建会率90%。",
+                 date(2023, 12, 6), None, id="years-stated-as-plans-skipped"),
+    pytest.param("2022年，全市新建工会200家。五年来，会员不断增加。",
+                 date(2022, 12, 31), ("五年来", "2017-01-01", "2022-12-31"), id="year-alone-31-december"),
+]
+
+
+@pytest.mark.parametrize(("text", "reference", "resolved"), INFERRED_REFERENCES)
+def test_reference_inferred_from_the_text(text: str, reference: date, resolved: tuple | None) -> None:
     doc = gonghui_extract.extract(text)
-    assert doc.reference_date == date(2023, 11, 15) and doc.reference_date_source == "inferred"
-    assert ("五年来", "2018-01-01", "2023-11-15") in _dates(text)
-    assert any(w.rule_id == "dates.reference" and "2023-11-15" in w.message for w in doc.warnings)
-
-
-def test_reference_inferred_from_the_latest_full_date() -> None:
-    text = ("肇庆市总工会五年工作回顾。" * 20 + "2017年8月22日，举办金秋助学活动。"
-            "2018年2月5日，市委书记走访慰问。5年来，抓实思想政治引领。")
-    doc = gonghui_extract.extract(text)
-    assert doc.reference_date == date(2018, 2, 5)
-    assert ("5年来", "2013-01-01", "2018-02-05") in _dates(text)
-
-
-def test_reference_inferred_from_the_year_spoken_of_and_the_dateline_day() -> None:
-    text = ("本报讯 3月29日，揭阳市总工会举办2024年全市工会组织建设工作会议，"
-            "部署2024年度工作，总结2023年工作。")
-    doc = gonghui_extract.extract(text)
-    assert doc.reference_date == date(2024, 3, 29)
-    assert ("3月29日", "2024-03-29", "2024-03-29") in _dates(text)
-
-
-def test_reference_year_skips_years_stated_as_plans() -> None:
-    text = ("本报讯 12月6日，市总工会召开全委会议，总结2023年工作，部署2024年任务。"
-            "会议要求，2024年要以“工会服务年”为抓手，到2025年底实现建会率90%。")
-    doc = gonghui_extract.extract(text)
-    assert doc.reference_date == date(2023, 12, 6)
-
-
-def test_reference_year_alone_gives_31_december() -> None:
-    text = "2022年，全市新建工会200家。五年来，会员不断增加。"
-    doc = gonghui_extract.extract(text)
-    assert doc.reference_date == date(2022, 12, 31) and doc.reference_date_source == "inferred"
-    assert ("五年来", "2017-01-01", "2022-12-31") in _dates(text)
+    assert doc.reference_date == reference and doc.reference_date_source == "inferred"
+    assert any(w.rule_id == "dates.reference" and reference.isoformat() in w.message for w in doc.warnings)
+    if resolved:
+        assert resolved in _dates(text)
 
 
 def test_a_given_reference_is_never_replaced_by_an_inferred_one() -> None:
