@@ -227,8 +227,11 @@ class MetricMatcher:
         units = self.units
         inside = [w for q in self.quals.qualifiers for w in q.inside]
         latin = alternation(units.money_multipliers + [k for k in t.multipliers if k.isascii()])
-        magnitude = (f"(?:[{regex.escape(self.mag_chars)}]|(?<=\\d)[百千]"
-                     f"|(?<=\\d)(?:{latin})(?![A-Za-z]))" if latin else f"[{regex.escape(self.mag_chars)}]")
+        # after Arabic digits, 百 and 千 (the small units of a hundred and more) scale too: 3千元
+        scaling_units = "".join(u for u, v in t.small_units.items() if v >= 100)
+        magnitude = "|".join([f"[{regex.escape(self.mag_chars)}]", f"(?<=\\d)[{regex.escape(scaling_units)}]",
+                              *([f"(?<=\\d)(?:{latin})(?![A-Za-z])"] if latin else [])])
+        magnitude = f"(?:{magnitude})"
         digit = f"[\\d{regex.escape(''.join(t.digits))}]"
         tail = (units.money_tail or "").replace("{digit}", digit)
         money_ends = "".join(sorted({s[-1] for r in units.units if r.money for s in r.surfaces}))
