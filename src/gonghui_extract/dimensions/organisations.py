@@ -70,7 +70,6 @@ class OrgBoundaries(RuleFile):
     level_words: list[LevelWord] = Field(default_factory=list)
     not_level_words: list[str] = Field(default_factory=list)
     level_left_negatives: list[str] = Field(default_factory=list)
-    committee_right_negatives: list[str] = Field(default_factory=list)
     national_prefixes: list[str] = Field(default_factory=list)
     zone_words: list[str] = Field(default_factory=list)
     town_pattern: str = r"\p{Han}{2,4}?(?:镇|乡|街道)"
@@ -409,8 +408,6 @@ class Finder:
         if group.start == "place_only":
             start = self._place_only_start(run, s, mention)
             if start is None:
-                return None
-            if view[s] == "委" and view[e:e + 1] in self.t.b.committee_right_negatives:
                 return None
         else:
             start = self.cut_start(run, s, min_stem=2 if group.start == "any" else 0, bare=group.bare)
