@@ -34,6 +34,7 @@ class RegionNames(RuleFile):
 
     type_words: list[str] = Field(default_factory=list)
     ethnic_names: list[str] = Field(default_factory=list)
+    ethnic_tail: str = r"(?:(?:{ethnic})族)+(?=自治)"
     min_short_length: int = 2
     county_full_name_only: list[str] = Field(default_factory=list)
     zones: list[Zone] = Field(default_factory=list)
@@ -75,7 +76,7 @@ class Gazetteer:
         self._divisions: dict[str, tuple[Division, ...]] = {}  # divisions() of each name asked for
         type_words = sorted(names.type_words, key=len, reverse=True)
         ethnic = "|".join(regex.escape(e) for e in sorted(names.ethnic_names, key=len, reverse=True))
-        ethnic_tail = regex.compile(rf"(?:(?:{ethnic})族)+(?=自治)") if ethnic else None
+        ethnic_tail = regex.compile(names.ethnic_tail.replace("{ethnic}", ethnic)) if ethnic else None
         for div in self.by_code.values():
             self._add(div.name, Place(div.name, (div,)))
             short = self._short_form(div.name, type_words, ethnic_tail)
