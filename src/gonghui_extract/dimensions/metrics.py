@@ -187,6 +187,7 @@ class MetricMatcher:
         # group numbers: a match reads a group by number about three times faster than by name
         self.group = dict(self.pattern.compiled.groupindex)
         self.side_group = {s: {g: self.group[f"{g}{s}"] for g in _SIDE_GROUPS} for s in ("1", "2")}
+        self.sep_group = self.group["sep"]
         self.approx_chars = "".join(t.approximate_digits)
         self.negatives = [self._negative(r) for r in rules.get(NegativeRules).negatives]
         self.clause_break = SafePattern.compile("indicators.clause_breaks", self.ind.clause_breaks or r"\n",
@@ -222,7 +223,9 @@ class MetricMatcher:
         return f"(?:{arabic}|{cjk})"
 
     def _quantity_pattern(self) -> str:
-        """RANGE | SINGLE; a range's second side and a single quantity share group names."""
+        """SIDE1 (SEP SIDE2)?: a number is read once, a range only when a separator follows it.
+
+        (RANGE | SINGLE would read every number twice, once more when no separator follows.)"""
         t = self.numerals
         units = self.units
         inside = [w for q in self.quals.qualifiers for w in q.inside]
@@ -259,7 +262,7 @@ class MetricMatcher:
         after = [w for q in self.quals.qualifiers for w in q.after]
         post = f"(?P<post>{inclusive}(?P<postword>{alternation(after)}))?"
         sep = f"{inclusive}(?P<sep>{alternation(self.quals.range_separators)})"
-        return f"(?:{side('1')}{sep}{side('2')}{post}|{side('2')}{post})"
+        return f"{side('1')}(?:{sep}{side('2')})?{post}"
 
     def _negative(self, rule: NegativeRule) -> SafePattern:
         units = f"(?:{self.unit_words})"
@@ -272,14 +275,19 @@ class MetricMatcher:
 
     # -- reading a match -------------------------------------------------------------------
 
-    def side(self, m: regex.Match, s: str) -> _Quantity | None:
-        """The value, magnitude and unit of one side of a match, or None if it is no number."""
-        g = self.side_group[s]
+    def sides(self, m: regex.Match) -> tuple[dict[str, int] | None, dict[str, int]]:
+        """The group numbers of a match's first side (None for a single quantity) and last side."""
+        if m.group(self.sep_group) is None:
+            return None, self.side_group["1"]
+        return self.side_group["1"], self.side_group["2"]
+
+    def side(self, m: regex.Match, g: dict[str, int]) -> _Quantity | None:
+        """The value, magnitude and unit of one side (its group numbers ``g``), or None if it is no number."""
         num = m.group(g["num"])
         if num is None:
             return None
         core = num.rstrip(self.mag_chars) if not num[0].isdigit() else num
-        if not core.strip(self.approx_chars) and not self._hedged(m, s):
+        if not core.strip(self.approx_chars) and not self._hedged(m, g):
             return None  # 万 alone (存书量达万册) is no number; 近万名 is
         if len(core) == 1 and core in self.numerals.formal_numerals:
             return None  # 伍 in 队伍, 拾 in 拾金不昧
@@ -303,9 +311,9 @@ class MetricMatcher:
         magnitude = self._factor(num[len(core):] + extra)
         return _Quantity(low, high, raw, magnitude, unit, unit_text, tuple(q for q in qualifiers if q))
 
-    def _hedged(self, m: regex.Match, s: str) -> bool:
+    def _hedged(self, m: regex.Match, g: dict[str, int]) -> bool:
         """A lone magnitude after a non-exact qualifier counts one of it: 近万名 → under 10000."""
-        pre = m.group(self.side_group[s]["pre"])
+        pre = m.group(g["pre"])
         return bool(pre) and self.qualifier_of.get(("before", pre)) != "exact"
 
     def _factor(self, mags: str) -> float:
@@ -388,18 +396,19 @@ def _candidate(mm: MetricMatcher, doc: Doc, clauses: _Clauses, m: regex.Match,
                blocked: bytearray) -> Candidate | None:
     """Read one match into a candidate (its sentence added by the caller), or None when it is no metric."""
     g = mm.group
-    if not (m.group(g["unit2"]) or m.group(g["pct2"]) or m.group(g["mag2"]) or m.group(g["cur2"])
-            or m.group(g["cur1"]) or m.group(g["num2"])[-1] in mm.mag_chars
-            or mm.formal.intersection(m.group(g["num2"]))):
+    first_g, last_g = mm.sides(m)
+    num = m.group(last_g["num"])
+    if not (m.group(last_g["unit"]) or m.group(last_g["pct"]) or m.group(last_g["mag"])
+            or _money_prefix(m, mm) or num[-1] in mm.mag_chars or mm.formal.intersection(num)):
         return None  # a bare number (2023, 12351) with nothing that could make it a metric
-    first, last = mm.side(m, "1"), mm.side(m, "2")
-    if last is None or (m.group(g["num1"]) is not None and first is None):
+    first, last = mm.side(m, first_g) if first_g else None, mm.side(m, last_g)
+    if last is None or (first_g is not None and first is None):
         return None
     for side in mm.side_group.values():
         num, mag = side["num"], side["mag"]
         if m.group(num) is not None and blocked[m.start(num):max(m.end(mag), m.end(num))].count(1):
             return None
-    unit, rule_id = _unit(mm, doc, clauses, m, last)
+    unit, rule_id = _unit(mm, doc, clauses, m, last, last_g)
     if unit is None:
         return None
     value, value_max = last.value, last.value_max
@@ -427,23 +436,28 @@ def _candidate(mm: MetricMatcher, doc: Doc, clauses: _Clauses, m: regex.Match,
     }, rule_id)
 
 
+def _money_prefix(m: regex.Match, mm: MetricMatcher) -> bool:
+    """Whether either side of the match starts with a money prefix (￥, 人民币)."""
+    return any(m.group(side["cur"]) for side in mm.side_group.values())
+
+
 def _unit(mm: MetricMatcher, doc: Doc, clauses: _Clauses, m: regex.Match,
-          q: _Quantity) -> tuple[str | None, str]:
-    """The unit and the rule that gave it: a counting word, 百分之, a money marker or the clause."""
-    g = mm.group
-    if m.group(g["pct2"]):
+          q: _Quantity, g: dict[str, int]) -> tuple[str | None, str]:
+    """The unit and the rule that gave it: a counting word, 百分之, a money marker or the clause.
+    ``g``: the group numbers of the match's last side."""
+    if m.group(g["pct"]):
         return mm.units.percent_unit, "numerals.percent_prefixes"
     if q.unit is not None:
         return q.unit.unit or q.unit_text, q.unit.id
     if q.unit_text:
         return None, ""
     money = mm.units.money_unit
-    if m.group(g["cur2"]) or m.group(g["cur1"]):
+    if _money_prefix(m, mm):
         return money, "units.money_prefixes"
-    num = m.group(g["num2"])
+    num = m.group(g["num"])
     if mm.formal.intersection(num):
         return money, "numerals.formal_numerals"
-    mags = m.group(g["mag2"]) or ""
+    mags = m.group(g["mag"]) or ""
     if any(k in mags for k in mm.units.money_multipliers):
         return money, "units.money_multipliers"
     if q.magnitude < 10000 or not any(ch.isdigit() or ch in mm.numerals.digits for ch in num):
