@@ -20,7 +20,7 @@ from gonghui_extract.doc import Doc
 from gonghui_extract.pipeline import component
 from gonghui_extract.progress import status_line
 from gonghui_extract.rules import Rules
-from gonghui_extract.runner import RunOptions, Summary, run
+from gonghui_extract.runner import Outcome, RunOptions, Summary, run
 
 pytest_plugins = ["sink_fixtures"]
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
@@ -218,3 +218,15 @@ def test_the_status_line_gives_percent_and_eta_once_the_input_size_is_known():
     assert line.startswith("3 files, 4 articles, 7 records, 100 chars/s")
     assert line.endswith("25% ETA 00:00:30")
     assert "ETA" not in status_line(summary, total_bytes=None)
+
+
+def test_the_eta_of_a_resumed_run_counts_only_the_files_extracted():
+    """Files skipped as already stored pass in no time: counting them would promise a far too early end."""
+    summary = Summary(started=time.monotonic() - 10, files=6, articles=4, chars=1000, bytes_read=500,
+                      bytes_skipped=250)
+    assert status_line(summary, total_bytes=1000).endswith("50% ETA 00:00:20")
+    all_skipped = Summary(started=time.monotonic() - 10)
+    for _ in range(3):
+        all_skipped.add(Outcome("stored.txt", "skipped", 250 // 3))
+    assert all_skipped.bytes_skipped == all_skipped.bytes_read == 249
+    assert status_line(all_skipped, total_bytes=996).endswith("25%")

@@ -26,22 +26,28 @@ def status_line(summary: Summary, total_bytes: int | None = None) -> str:
     failed = f" ({summary.failed_count:,} failed)" if summary.failed_count else ""
     parts = [f"{summary.files:,} files{failed}", f"{summary.articles:,} articles",
              f"{summary.record_total:,} records", f"{human(summary.chars_per_second())} chars/s"]
-    if total_bytes and summary.bytes_read and elapsed:
-        remaining = max(total_bytes - summary.bytes_read, 0) * elapsed / summary.bytes_read
-        eta = time.strftime("%H:%M:%S", time.gmtime(remaining))
-        parts.append(f"{100 * summary.bytes_read / total_bytes:.0f}% ETA {eta}")
+    if total_bytes and elapsed:
+        parts.append(f"{100 * summary.bytes_read / total_bytes:.0f}%{_eta(summary, total_bytes)}")
     return ", ".join(parts)
 
 
-#: the bar without tqdm's bytes/s (chars/s, in the postfix, is the rate that matters); no ETA without a total
-_BAR_FORMAT = "{desc} {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}]{postfix}"
+def _eta(summary: Summary, total_bytes: int | None) -> str:
+    """' ETA hh:mm:ss' from the rate of the files extracted (a resumed run skips stored ones fast)."""
+    left = summary.seconds_left(total_bytes) if total_bytes else None
+    return "" if left is None else f" ETA {time.strftime('%H:%M:%S', time.gmtime(left))}"
+
+
+#: the bar without tqdm's bytes/s (chars/s, in the postfix, is the rate that matters) and without its
+#: ETA, which would count the bytes of files skipped on a resumed run as work done: the postfix has ours
+_BAR_FORMAT = "{desc} {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} [{elapsed}]{postfix}"
 _COUNTER_FORMAT = "{desc} {n_fmt} [{elapsed}]{postfix}"
 
 
-def _compact(summary: Summary) -> str:
+def _compact(summary: Summary, total_bytes: int | None) -> str:
     failed = f" ({human(summary.failed_count)} failed)" if summary.failed_count else ""
     return (f"{human(summary.files)} files{failed}, {human(summary.articles)} articles, "
-            f"{human(summary.record_total)} records, {human(summary.chars_per_second())} chars/s")
+            f"{human(summary.record_total)} records, {human(summary.chars_per_second())} chars/s"
+            f"{_eta(summary, total_bytes)}")
 
 
 class Progress:
@@ -79,7 +85,7 @@ class Progress:
                 self._bar.total, self._bar.bar_format = self._total, _BAR_FORMAT
             self._bar.update(summary.bytes_read - self._shown_bytes)
             self._shown_bytes = summary.bytes_read
-            self._bar.set_postfix_str(_compact(summary), refresh=False)
+            self._bar.set_postfix_str(_compact(summary, self._total), refresh=False)
         elif time.monotonic() - self._last_log >= self._every:
             self._last_log = time.monotonic()
             self._stream.write(f"gonghui-extract: {status_line(summary, self._total)}\n")

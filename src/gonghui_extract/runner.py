@@ -91,6 +91,8 @@ class Summary:
     articles: int = 0
     chars: int = 0
     bytes_read: int = 0
+    #: bytes of files skipped as already stored: read in no time, so they say nothing of the rate
+    bytes_skipped: int = 0
     records: Counter = field(default_factory=Counter)
     failed_count: int = 0
     #: the first failures (source, reason), for the summary; all of them go to --error-log
@@ -110,12 +112,20 @@ class Summary:
         elapsed = self.elapsed()
         return self.chars / elapsed if elapsed else 0.0
 
+    def seconds_left(self, total_bytes: int) -> float | None:
+        """The time the rest of the input will take at the rate of the files extracted so far."""
+        worked = self.bytes_read - self.bytes_skipped
+        if not worked:
+            return None
+        return max(total_bytes - self.bytes_read, 0) * self.elapsed() / worked
+
     def add(self, outcome: Outcome) -> None:
         self.files += 1
         self.bytes_read += outcome.nbytes
         self.chars += outcome.chars
         if outcome.status == "skipped":
             self.skipped += 1
+            self.bytes_skipped += outcome.nbytes
         elif outcome.status == "failed":
             self.failed_count += 1
             if len(self.failures) < FAILURES_SHOWN:
