@@ -230,3 +230,29 @@ def test_records_go_to_the_article_they_start_in_by_offsets():
     # 45 lies between the articles (page furniture): it stays with the article before it
     assert [m["start"] for m in second["metrics"]] == [5, 45]
     assert first["source"] == second["source"] == "page.txt"
+
+
+def test_dates_read_back_through_the_schema_types_as_the_records_have_them(tmp_path, database):
+    """Rows go in through the driver (past SQLAlchemy's per-row processing): what the schema's
+    Date, Float and Boolean columns give back must still equal the extracted records."""
+    from sqlalchemy import create_engine, select
+
+    from gonghui_extract.sinks.tables import METADATA
+
+    page = tmp_path / "page.txt"
+    page.write_text("去年8月26日至2023年9月，全市发放救助金523.4万元。", encoding="utf-8")
+    assert main(["extract", str(page), "-o", database, "-q", "--reference-date", "2024-03-01"]) == 0
+    doc = gonghui_extract.extract(page.read_text(encoding="utf-8"), reference_date="2024-03-01")
+    url = database if "://" in database else f"sqlite:///{database}"
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.connect() as conn:
+            dates = conn.execute(select(METADATA.tables["dates"]).order_by("id")).mappings().all()
+            metrics = conn.execute(select(METADATA.tables["metrics"]).order_by("id")).mappings().all()
+    finally:
+        engine.dispose()
+    assert [(d["start_date"], d["end_date"], d["relative"]) for d in dates] == [
+        (d.start_date, d.end_date, d.relative) for d in doc.dates]
+    assert [(m["value"], m["period_start_date"]) for m in metrics] == [
+        (m.value, m.period.start_date if m.period else None) for m in doc.metrics]
+    assert doc.dates and doc.metrics

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import types
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal, Union, get_args, get_origin
@@ -123,27 +124,40 @@ def _metadata() -> MetaData:
 METADATA = _metadata()
 
 
-def _value(record: dict[str, Any], item: Field_) -> Any:
-    value: Any = record
-    for key in item.path:
-        value = value.get(key) if isinstance(value, dict) else None
-    if value is None:
-        return None
-    if item.kind == "json":
-        return json.dumps(value, ensure_ascii=False, default=str)
-    return float(value) if item.kind == "float" else value
+def _reader(item: Field_) -> Callable[[dict[str, Any]], Any]:
+    """A function reading ``item``'s value from a record dict, made once per column: rows are
+    built in the run's main process, so the per-cell work decides how many workers it can feed."""
+    head, *rest = item.path
+    convert = _CONVERT.get(item.kind)
+    if not rest and convert is None:
+        return lambda record: record.get(head)
+
+    def read(record: dict[str, Any]) -> Any:
+        value: Any = record.get(head)
+        for key in rest:
+            value = value.get(key) if isinstance(value, dict) else None
+        return value if value is None or convert is None else convert(value)
+
+    return read
+
+
+#: one encoder for every cell: json.dumps with options builds a new encoder per call
+_CONVERT: dict[str, Callable[[Any], Any]] = {
+    "json": json.JSONEncoder(ensure_ascii=False, default=str).encode, "float": float}
+_ARTICLE_READERS = [(f.name, _reader(f)) for f in ARTICLE_FIELDS]
+_RECORD_READERS = {kind: [(f.name, _reader(f)) for f in fields] for kind, fields in RECORD_FIELDS.items()}
 
 
 def article_row(article: dict[str, Any]) -> dict[str, Any]:
     """The ``articles`` row of an ArticleRecords dict (without its id)."""
-    return {f.name: _value(article, f) for f in ARTICLE_FIELDS}
+    return {name: read(article) for name, read in _ARTICLE_READERS}
 
 
 def record_rows(article: dict[str, Any], article_id: int) -> dict[str, list[dict[str, Any]]]:
     """The rows of each record table for one article, keyed to ``article_id``."""
-    return {kind: [{"article_id": article_id, "record_index": i, **{f.name: _value(r, f) for f in fields}}
+    return {kind: [{"article_id": article_id, "record_index": i, **{name: read(r) for name, read in readers}}
                    for i, r in enumerate(article.get(kind) or [])]
-            for kind, fields in RECORD_FIELDS.items()}
+            for kind, readers in _RECORD_READERS.items()}
 
 
 def column_names(table: str) -> list[str]:
