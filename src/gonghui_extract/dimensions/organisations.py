@@ -192,9 +192,8 @@ class Tables:
     run_stops_after: tuple[str, ...]
     broken_line_min_length: int
     cut: regex.Pattern
-    kill: regex.Pattern | None
+    kill: regex.Pattern | None  # a kill word or a kill pattern found anywhere in a stem
     kill_starts: tuple[str, ...]
-    kill_patterns: list[regex.Pattern]
     town: regex.Pattern
     level_words: dict[str, LevelWord]
     b: OrgBoundaries
@@ -259,8 +258,12 @@ def _rule_pattern(rule_id: str, source: str, file: str) -> regex.Pattern:
     return SafePattern.compile(rule_id, source, f"organisations/{file}").compiled
 
 
-def _words(words: list[str]) -> regex.Pattern | None:
-    return regex.compile(alternation(words)) if words else None
+def _kill(b: OrgBoundaries) -> regex.Pattern | None:
+    """The kill words and kill patterns as one alternation: a stem is generic if it is found anywhere
+    in it, which one search tells as well as one per word list and pattern."""
+    patterns = [_rule_pattern("org.kill_patterns", p, "boundaries.yaml").pattern for p in b.kill_patterns]
+    branches = ([alternation(b.kill_words)] if b.kill_words else []) + patterns
+    return regex.compile("|".join(f"(?:{branch})" for branch in branches), regex.V1) if branches else None
 
 
 def _tables(rules: Rules) -> Tables:
@@ -292,9 +295,8 @@ def _tables(rules: Rules) -> Tables:
         run_stops_after=tuple(suffixes.run_stops_after),
         broken_line_min_length=suffixes.broken_line_min_length,
         cut=regex.compile(alternation(b.cut_words)) if b.cut_words else regex.compile(r"(?!)"),
-        kill=_words(b.kill_words),
+        kill=_kill(b),
         kill_starts=tuple(b.kill_starts),
-        kill_patterns=[_rule_pattern("org.kill_patterns", p, "boundaries.yaml") for p in b.kill_patterns],
         town=_rule_pattern("org.town_pattern", b.town_pattern, "boundaries.yaml"),
         level_words={w.char: w for w in b.level_words},
         b=b,
@@ -403,8 +405,6 @@ class Finder:
         if t.kill is not None and t.kill.search(stem):
             return True
         if stem.startswith(t.kill_starts):
-            return True
-        if any(p.search(stem) for p in t.kill_patterns):
             return True
         return stem.count("(") + stem.count("（") != stem.count(")") + stem.count("）")
 
