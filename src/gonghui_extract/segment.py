@@ -121,7 +121,6 @@ class _Article:
     parts: list[tuple[str, int, int, str | None]] = field(default_factory=list)
     body: list[str] = field(default_factory=list)
     has_body: bool = False
-    cut: bool = False
     closed: bool = False
 
     counted: int = 0  # how many body paragraphs ``counts`` holds
@@ -351,7 +350,7 @@ def segment(doc: Doc, rules: Rules) -> None:
         elif u.role == "heading":
             after = following[k]
             leads = after is not None and (after.role == "byline" or _dateline(after, compiled) is not None)
-            if cur is None or (cur.has_body and (leads or cur.closed or (cur.cut and not _goes_on(
+            if cur is None or (cur.has_body and (leads or cur.closed or (_cut(cur, compiled) and not _goes_on(
                     units, k, cur, cfg.cohesion)))):
                 cur = open_article(u.start)
             role = ("subhead" if cur.has_body else "subtitle" if "title" in cur.meta else "title")
@@ -416,8 +415,13 @@ def _body(doc: Doc, art: _Article, u: _Unit, rules: _Compiled) -> None:
             art.add_part("source_credit", u.start + m.start(), u.start + m.end(), pattern.rule_id, doc)
             art.closed = True
     art.has_body = True
-    art.cut = not rules.paragraph_end.search(u.text)
     art.body.append(u.text)
+
+
+def _cut(art: _Article, rules: _Compiled) -> bool:
+    """Whether the article's last body paragraph was cut by the page: asked only of the paragraph
+    before a heading, not of every one."""
+    return not rules.paragraph_end.search(art.body[-1])
 
 
 def _continues(here: int, articles: list[_Article], cfg: Cohesion) -> int | None:
