@@ -31,6 +31,7 @@ from ..doc import Candidate, Doc
 from ..numerals import NumberParser, NumeralTables
 from ..patterns import SafePattern, alternation
 from ..pipeline import component
+from ..prefix_guard import with_prefix_guard
 from ..rules import PatternEntry, RuleFile, Rules, RulesError, rule_file
 from .chinese_calendar import lunar_day, lunar_month, solar_term
 
@@ -232,6 +233,10 @@ def _compile(rules: Rules) -> Grammar:
         "VAGUE": _either(gram.vague),
         **gram.macros,
     }
+    # alternations of regex fragments: the engine cannot precheck them as it does word lists, and
+    # their first characters are common (国庆, 中秋, “五一”; 一段时间, 年底)
+    for name in ("HOLIDAY", "VAGUE"):
+        macros[name] = with_prefix_guard(_expand(macros[name], macros, origin))
 
     def compile_pattern(rule_id: str, pattern: str) -> SafePattern:
         return SafePattern.compile(rule_id, _expand(pattern, macros, origin), origin)
