@@ -6,6 +6,8 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gonghui_extract import Pipeline
+from gonghui_extract.dimensions.dates import DateGrammar, _compile
 from gonghui_extract.prefix_guard import beginnings, with_prefix_guard
 
 
@@ -52,3 +54,12 @@ def test_a_guarded_pattern_finds_the_same_matches(pattern: str, text: str) -> No
     found = [m.span() for m in regex.finditer(pattern, text, flags=regex.V1)]
     assert [m.span() for m in regex.finditer(guarded, text, flags=regex.V1)] == found
 
+
+def test_every_guarded_date_rule_gets_its_guard() -> None:
+    rules = Pipeline().rules
+    grammar = _compile(rules)
+    wanted = {r.id for r in rules.get(DateGrammar).rules if r.guard}
+    assert wanted
+    for rule, pattern, _ in grammar.rules:
+        if rule.id in wanted:
+            assert pattern().source.startswith("(?=(?:"), rule.id

@@ -21,7 +21,7 @@ import calendar
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache, partial
+from functools import cache
 from typing import Literal
 
 import regex
@@ -72,6 +72,9 @@ class GrammarRule(BaseModel):
     pattern: str
     #: what every match contains; when given, the pattern runs only near its hits (speed)
     trigger: str | None = None
+    #: test the two characters a match can begin with before the pattern (derived from it; speed
+    #: only: it pays where those first characters are common and the pattern is long)
+    guard: bool = False
     expression: Literal["point", "anchored_duration", "plan_period", "vague"] = "point"
     note: str = ""
 
@@ -241,12 +244,16 @@ def _compile(rules: Rules) -> Grammar:
     def compile_pattern(rule_id: str, pattern: str) -> SafePattern:
         return SafePattern.compile(rule_id, _expand(pattern, macros, origin), origin)
 
-    def on_first_use(rule_id: str, pattern: str) -> Callable[[], SafePattern]:
+    def on_first_use(rule: GrammarRule) -> Callable[[], SafePattern]:
         # macros expand now, so an unknown one is an error at once; a bad pattern is one when first run
-        return cache(partial(SafePattern.compile, rule_id, _expand(pattern, macros, origin), origin))
+        source = _expand(rule.pattern, macros, origin)
 
-    compiled = [(r, on_first_use(r.id, r.pattern), r.trigger and compile_pattern(r.id, r.trigger))
-                for r in gram.rules]
+        def compile_rule() -> SafePattern:
+            return SafePattern.compile(rule.id, with_prefix_guard(source) if rule.guard else source, origin)
+
+        return cache(compile_rule)
+
+    compiled = [(r, on_first_use(r), r.trigger and compile_pattern(r.id, r.trigger)) for r in gram.rules]
     exclusions = [compile_pattern(e.id, e.pattern) for e in gram.exclusions]
     holidays = [(SafePattern.compile("holiday", h.pattern, origin).compiled, h) for h in gram.holidays]
     space = _expand("{SP}", macros, origin)
