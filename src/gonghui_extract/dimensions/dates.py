@@ -31,7 +31,7 @@ from ..doc import Candidate, Doc
 from ..numerals import NumberParser, NumeralTables
 from ..patterns import SafePattern, alternation
 from ..pipeline import component
-from ..prefix_guard import with_prefix_guard
+from ..prefilter import literal_needs, with_prefix_guard
 from ..rules import PatternEntry, RuleFile, Rules, RulesError, rule_file
 from .chinese_calendar import lunar_day, lunar_month, solar_term
 
@@ -159,13 +159,22 @@ _MACRO = regex.compile(r"\{([A-Z_]+)\}")
 
 
 @dataclass
+class RulePattern:
+    """A rule's compiled pattern, and the test of a trigger's window for the text its matches need
+    (a window without it is skipped: the pattern could find nothing there)."""
+
+    pattern: SafePattern
+    needs: Callable[[str, int, int], bool] | None
+
+
+@dataclass
 class Grammar:
     """The compiled grammar: patterns plus the tables the resolver reads."""
 
     words: DateWords
     #: (rule, its pattern compiled on first use, its trigger): a rule whose trigger never hits
     #: is never compiled, so a first call does not pay for every rule (the lunar rule alone ~16 ms)
-    rules: list[tuple[GrammarRule, Callable[[], SafePattern], SafePattern | None]]
+    rules: list[tuple[GrammarRule, Callable[[], RulePattern], SafePattern | None]]
     exclusions: list[SafePattern]
     holidays: list[tuple[regex.Pattern, Holiday]]
     range_gap: regex.Pattern
@@ -244,12 +253,14 @@ def _compile(rules: Rules) -> Grammar:
     def compile_pattern(rule_id: str, pattern: str) -> SafePattern:
         return SafePattern.compile(rule_id, _expand(pattern, macros, origin), origin)
 
-    def on_first_use(rule: GrammarRule) -> Callable[[], SafePattern]:
+    def on_first_use(rule: GrammarRule) -> Callable[[], RulePattern]:
         # macros expand now, so an unknown one is an error at once; a bad pattern is one when first run
         source = _expand(rule.pattern, macros, origin)
 
-        def compile_rule() -> SafePattern:
-            return SafePattern.compile(rule.id, with_prefix_guard(source) if rule.guard else source, origin)
+        def compile_rule() -> RulePattern:
+            guarded = with_prefix_guard(source) if rule.guard else source
+            needs = literal_needs(source, _expand(rule.trigger, macros, origin)) if rule.trigger else None
+            return RulePattern(SafePattern.compile(rule.id, guarded, origin), needs)
 
         return cache(compile_rule)
 
@@ -327,11 +338,14 @@ _END = "_end"
 
 def _match(view: str, grammar: Grammar, warnings: list) -> list[Mention]:
     found: list[tuple[int, int, int, Mention]] = []
-    for order, (rule, pattern, trigger) in enumerate(grammar.rules):
-        matches = (m for start, end in _windows(view, trigger, warnings)
-                   for m in pattern().finditer(view, warnings, start, end))
-        for m in matches:
-            if m.end() > m.start():
+    for order, (rule, compiled, trigger) in enumerate(grammar.rules):
+        for window_start, window_end in _windows(view, trigger, warnings):
+            rule_pattern = compiled()
+            if rule_pattern.needs is not None and not rule_pattern.needs(view, window_start, window_end):
+                continue  # the text every match needs is not in this window
+            for m in rule_pattern.pattern.finditer(view, warnings, window_start, window_end):
+                if m.end() == m.start():
+                    continue
                 groups = {k: v for k, v in m.groupdict().items() if v is not None}
                 ends = {k.removesuffix(_END): v for k, v in groups.items() if k.endswith(_END)}
                 if ends:  # one rule found a whole range: its end is the start with the _end groups

@@ -1,4 +1,5 @@
-"""The prefix guard: derived beginnings are a superset, so a guarded pattern has the same matches."""
+"""Prefilters derived from a pattern are supersets: a guarded pattern has the same matches, and a
+stretch the needed-text test rejects holds no match."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from hypothesis import strategies as st
 
 from gonghui_extract import Pipeline
 from gonghui_extract.dimensions.dates import DateGrammar, _compile
-from gonghui_extract.prefix_guard import beginnings, with_prefix_guard
+from gonghui_extract.prefilter import beginnings, literal_needs, with_prefix_guard
 
 
 def _joined(pattern: str) -> set[str] | None:
@@ -55,11 +56,37 @@ def test_a_guarded_pattern_finds_the_same_matches(pattern: str, text: str) -> No
     assert [m.span() for m in regex.finditer(guarded, text, flags=regex.V1)] == found
 
 
+def test_needed_text_comes_from_runs_lookaheads_and_alternatives() -> None:
+    needs = literal_needs("(?<!第)(?:过去|这|近)\\d+年(?:来)?|\\d+年(?=以来|来)")
+    assert needs is not None
+    assert needs("过去5年", 0, 4) and needs("8年以来", 0, 4)
+    assert not needs("第5年", 0, 3)  # neither an anchor before nor 来 after: no match can be there
+    assert not needs("这5年", 0, 2)  # the stretch ends before 年
+    assert literal_needs("\\d+|a?b?") is None  # a match may hold no known text
+
+
+def test_what_a_trigger_implies_is_not_tested_again() -> None:
+    assert literal_needs("\\d月", known="月") is None
+    needs = literal_needs("\\d月(?=至|到)", known="月")
+    assert needs is not None and not needs("3月", 0, 2) and needs("3月至", 0, 3)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_PATTERNS), st.text(alphabet=_ALPHABET, max_size=40), st.integers(0, 40),
+       st.integers(0, 40))
+def test_a_rejected_stretch_holds_no_match(pattern: str, text: str, start: int, end: int) -> None:
+    needs = literal_needs(pattern)
+    assert needs is not None
+    start, end = min(start, len(text)), min(max(start, end), len(text))
+    if not needs(text, start, end):
+        assert regex.search(pattern, text, pos=start, endpos=end, flags=regex.V1) is None
+
+
 def test_every_guarded_date_rule_gets_its_guard() -> None:
     rules = Pipeline().rules
     grammar = _compile(rules)
     wanted = {r.id for r in rules.get(DateGrammar).rules if r.guard}
     assert wanted
-    for rule, pattern, _ in grammar.rules:
+    for rule, compiled, _ in grammar.rules:
         if rule.id in wanted:
-            assert pattern().source.startswith("(?=(?:"), rule.id
+            assert compiled().pattern.source.startswith("(?=(?:"), rule.id
