@@ -265,7 +265,9 @@ def _compile(rules: Rules) -> Grammar:
         return cache(compile_rule)
 
     compiled = [(r, on_first_use(r), r.trigger and compile_pattern(r.id, r.trigger)) for r in gram.rules]
-    exclusions = [compile_pattern(e.id, e.pattern) for e in gram.exclusions]
+    # exclusions run over the whole view: the guard pays there (years_of_history) or costs nothing
+    exclusions = [SafePattern.compile(e.id, with_prefix_guard(_expand(e.pattern, macros, origin)), origin)
+                  for e in gram.exclusions]
     holidays = [(SafePattern.compile("holiday", h.pattern, origin).compiled, h) for h in gram.holidays]
     space = _expand("{SP}", macros, origin)
     return Grammar(
