@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -26,6 +27,8 @@ _LENGTH = 2
 #: past this many beginnings the guard is no cheap test any more: the pattern is left as it is
 _MAX_BEGINNINGS = 200
 _QUANTIFIER = regex.compile(r"\{(\d*)(,?)(\d*)\}")
+#: characters a literal must escape to stay one (more than needed does no harm)
+_SPECIAL = frozenset(".^$*+?{}[]|()\\-#&~ \t\n")
 _CODE_POINT = regex.compile(r"\\(?:u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|x[0-9a-fA-F]{2})")
 #: a class of plain characters (and ranges of them), which a needed text may name one by one
 _PLAIN_CLASS = regex.compile(r"\[((?:[^\\\[\]^-]|\\[^\w\s])(?:-?(?:[^\\\[\]-]|\\[^\w\s]))*)\]")
@@ -123,7 +126,7 @@ class _Parser:
             return _ANCHOR
         if char == ".":
             return _Char(".", None)
-        return _Char(regex.escape(char), frozenset(char))
+        return _Char("\\" + char if char in _SPECIAL else char, frozenset(char))
 
     def group(self) -> _Node:
         for opening, ahead, positive in (("(?<=", False, True), ("(?<!", False, False),
@@ -206,6 +209,7 @@ class _Parser:
         return _Repeat(node, least, most)
 
 
+@lru_cache(maxsize=1024)
 def _class_chars(fragment: str) -> frozenset[str] | None:
     """The characters of a class of plain characters and short ranges ([至到], [1-4]); else None."""
     if _PLAIN_CLASS.fullmatch(fragment) is None:
@@ -224,6 +228,7 @@ def _class_chars(fragment: str) -> frozenset[str] | None:
     return frozenset(chars)
 
 
+@lru_cache(maxsize=256)  # a rule's guard and its needed text read the same pattern
 def _parse(pattern: str) -> _Node | None:
     try:
         return _Parser(pattern).whole()
