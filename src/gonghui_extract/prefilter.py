@@ -11,7 +11,8 @@
 Both are derived from the pattern and are supersets by construction: lookarounds consume
 nothing, classes stay whole, a lookbehind (which may read before the stretch) needs nothing.
 Constructs the analysis does not model (backreferences, inline flags, conditionals) give no
-test.  Patterns are read as compiled without the VERBOSE flag.
+test.  Patterns are read as SafePattern compiles them: regex's V1 syntax (classes nest), no
+other flags (a case-insensitive pattern would need case-insensitive tests).
 """
 
 from __future__ import annotations
