@@ -340,8 +340,12 @@ _END = "_end"
 
 def _match(view: str, grammar: Grammar, warnings: list) -> list[Mention]:
     found: list[tuple[int, int, int, Mention]] = []
+    windows_of: dict[str, list[tuple[int, int]]] = {}  # rules with the same trigger (月) share its scan
     for order, (rule, compiled, trigger) in enumerate(grammar.rules):
-        for window_start, window_end in _windows(view, trigger, warnings):
+        key = trigger.source if trigger else ""
+        if key not in windows_of:
+            windows_of[key] = _windows(view, trigger, warnings)
+        for window_start, window_end in windows_of[key]:
             rule_pattern = compiled()
             if rule_pattern.needs is not None and not rule_pattern.needs(view, window_start, window_end):
                 continue  # the text every match needs is not in this window
