@@ -21,7 +21,7 @@ import calendar
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache, partial
+from functools import cache
 from typing import Literal
 
 import regex
@@ -31,6 +31,7 @@ from ..doc import Candidate, Doc
 from ..numerals import NumberParser, NumeralTables
 from ..patterns import SafePattern, alternation
 from ..pipeline import component
+from ..prefilter import literal_needs, with_prefix_guard
 from ..rules import PatternEntry, RuleFile, Rules, RulesError, rule_file
 from .chinese_calendar import lunar_day, lunar_month, solar_term
 
@@ -71,6 +72,9 @@ class GrammarRule(BaseModel):
     pattern: str
     #: what every match contains; when given, the pattern runs only near its hits (speed)
     trigger: str | None = None
+    #: test the two characters a match can begin with before the pattern (derived from it; speed
+    #: only: it pays where those first characters are common and the pattern is long)
+    guard: bool = False
     expression: Literal["point", "anchored_duration", "plan_period", "vague"] = "point"
     note: str = ""
 
@@ -155,13 +159,22 @@ _MACRO = regex.compile(r"\{([A-Z_]+)\}")
 
 
 @dataclass
+class RulePattern:
+    """A rule's compiled pattern, and the test of a trigger's window for the text its matches need
+    (a window without it is skipped: the pattern could find nothing there)."""
+
+    pattern: SafePattern
+    needs: Callable[[str, int, int], bool] | None
+
+
+@dataclass
 class Grammar:
     """The compiled grammar: patterns plus the tables the resolver reads."""
 
     words: DateWords
     #: (rule, its pattern compiled on first use, its trigger): a rule whose trigger never hits
     #: is never compiled, so a first call does not pay for every rule (the lunar rule alone ~16 ms)
-    rules: list[tuple[GrammarRule, Callable[[], SafePattern], SafePattern | None]]
+    rules: list[tuple[GrammarRule, Callable[[], RulePattern], SafePattern | None]]
     exclusions: list[SafePattern]
     holidays: list[tuple[regex.Pattern, Holiday]]
     range_gap: regex.Pattern
@@ -232,17 +245,29 @@ def _compile(rules: Rules) -> Grammar:
         "VAGUE": _either(gram.vague),
         **gram.macros,
     }
+    # alternations of regex fragments: the engine cannot precheck them as it does word lists, and
+    # their first characters are common (国庆, 中秋, “五一”; 一段时间, 年底)
+    for name in ("HOLIDAY", "VAGUE"):
+        macros[name] = with_prefix_guard(_expand(macros[name], macros, origin))
 
     def compile_pattern(rule_id: str, pattern: str) -> SafePattern:
         return SafePattern.compile(rule_id, _expand(pattern, macros, origin), origin)
 
-    def on_first_use(rule_id: str, pattern: str) -> Callable[[], SafePattern]:
+    def on_first_use(rule: GrammarRule) -> Callable[[], RulePattern]:
         # macros expand now, so an unknown one is an error at once; a bad pattern is one when first run
-        return cache(partial(SafePattern.compile, rule_id, _expand(pattern, macros, origin), origin))
+        source = _expand(rule.pattern, macros, origin)
 
-    compiled = [(r, on_first_use(r.id, r.pattern), r.trigger and compile_pattern(r.id, r.trigger))
-                for r in gram.rules]
-    exclusions = [compile_pattern(e.id, e.pattern) for e in gram.exclusions]
+        def compile_rule() -> RulePattern:
+            guarded = with_prefix_guard(source) if rule.guard else source
+            needs = literal_needs(source, _expand(rule.trigger, macros, origin)) if rule.trigger else None
+            return RulePattern(SafePattern.compile(rule.id, guarded, origin), needs)
+
+        return cache(compile_rule)
+
+    compiled = [(r, on_first_use(r), r.trigger and compile_pattern(r.id, r.trigger)) for r in gram.rules]
+    # exclusions run over the whole view: the guard pays there (years_of_history) or costs nothing
+    exclusions = [SafePattern.compile(e.id, with_prefix_guard(_expand(e.pattern, macros, origin)), origin)
+                  for e in gram.exclusions]
     holidays = [(SafePattern.compile("holiday", h.pattern, origin).compiled, h) for h in gram.holidays]
     space = _expand("{SP}", macros, origin)
     return Grammar(
@@ -315,11 +340,18 @@ _END = "_end"
 
 def _match(view: str, grammar: Grammar, warnings: list) -> list[Mention]:
     found: list[tuple[int, int, int, Mention]] = []
-    for order, (rule, pattern, trigger) in enumerate(grammar.rules):
-        matches = (m for start, end in _windows(view, trigger, warnings)
-                   for m in pattern().finditer(view, warnings, start, end))
-        for m in matches:
-            if m.end() > m.start():
+    windows_of: dict[str, list[tuple[int, int]]] = {}  # rules with the same trigger (月) share its scan
+    for order, (rule, compiled, trigger) in enumerate(grammar.rules):
+        key = trigger.source if trigger else ""
+        if key not in windows_of:
+            windows_of[key] = _windows(view, trigger, warnings)
+        for window_start, window_end in windows_of[key]:
+            rule_pattern = compiled()
+            if rule_pattern.needs is not None and not rule_pattern.needs(view, window_start, window_end):
+                continue  # the text every match needs is not in this window
+            for m in rule_pattern.pattern.finditer(view, warnings, window_start, window_end):
+                if m.end() == m.start():
+                    continue
                 groups = {k: v for k, v in m.groupdict().items() if v is not None}
                 ends = {k.removesuffix(_END): v for k, v in groups.items() if k.endswith(_END)}
                 if ends:  # one rule found a whole range: its end is the start with the _end groups

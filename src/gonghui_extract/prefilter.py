@@ -1,0 +1,360 @@
+"""Cheap tests derived from a pattern, which may only skip work where it cannot match.
+
+* ``with_prefix_guard``: the regex engine skips ahead by a match's first character only.  Where
+  that character is common (国, 中, 一, a digit) it tries the whole pattern at every one of them,
+  which is slow for a long alternation.  A lookahead of every possible two-character beginning
+  in front makes most of those positions fail after two character tests.
+* ``literal_needs``: the plain text any match needs (its own, or what a lookahead after it
+  reads), as a test of a stretch: a stretch without it cannot hold a match, so a rule need not
+  run there.
+
+Both are derived from the pattern and are supersets by construction: lookarounds consume
+nothing, classes stay whole, a lookbehind (which may read before the stretch) needs nothing.
+Constructs the analysis does not model (backreferences, inline flags, conditionals) give no
+test.  Patterns are read as SafePattern compiles them: regex's V1 syntax (classes nest), no
+other flags (a case-insensitive pattern would need case-insensitive tests).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+#: how many leading characters the guard tests
+_LENGTH = 2
+#: past this many beginnings the guard is no cheap test any more: the pattern is left as it is
+_MAX_BEGINNINGS = 200
+_QUANTIFIER = regex.compile(r"\{(\d*)(,?)(\d*)\}")
+#: characters a literal must escape to stay one (more than needed does no harm)
+_SPECIAL = frozenset(".^$*+?{}[]|()\\-#&~ \t\n")
+_CODE_POINT = regex.compile(r"\\(?:u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|x[0-9a-fA-F]{2})")
+#: a class of plain characters (and ranges of them), which a needed text may name one by one
+_PLAIN_CLASS = regex.compile(r"\[((?:[^\\\[\]^-]|\\[^\w\s])(?:-?(?:[^\\\[\]-]|\\[^\w\s]))*)\]")
+_CLASS_TOKEN = regex.compile(r"\\[^\w\s]|[^\\]")
+_MAX_CLASS_CHARS = 16
+
+#: the first characters of a match: one regex fragment matching one character per position
+Beginning = tuple[str, ...]
+
+
+class _Unmodelled(Exception):
+    """A construct the analysis does not model."""
+
+
+# --- the pattern as a tree -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Char:
+    """One character: ``fragment`` matches it; ``chars`` lists what it may be, when plain."""
+
+    fragment: str
+    chars: frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class _Look:
+    """A lookaround (or an anchor, with no body): it consumes nothing."""
+
+    body: _Node | None
+    ahead: bool
+    positive: bool
+
+
+@dataclass(frozen=True)
+class _Seq:
+    items: tuple[_Node, ...]
+
+
+@dataclass(frozen=True)
+class _Alt:
+    branches: tuple[_Node, ...]
+
+
+@dataclass(frozen=True)
+class _Repeat:
+    body: _Node
+    least: int
+    most: int | None
+
+
+_Node = _Char | _Look | _Seq | _Alt | _Repeat
+_ANCHOR = _Look(None, ahead=True, positive=False)
+
+
+class _Parser:
+    """Recursive descent over a pattern (the regex module's V1 syntax, the parts rules use)."""
+
+    def __init__(self, pattern: str):
+        self.pattern, self.pos = pattern, 0
+
+    def whole(self) -> _Node:
+        node = self.alternation()
+        if self.pos != len(self.pattern):
+            raise _Unmodelled("unbalanced parenthesis")
+        return node
+
+    def peek(self, text: str) -> bool:
+        return self.pattern.startswith(text, self.pos)
+
+    def alternation(self) -> _Node:
+        branches = [self.sequence()]
+        while self.peek("|"):
+            self.pos += 1
+            branches.append(self.sequence())
+        return branches[0] if len(branches) == 1 else _Alt(tuple(branches))
+
+    def sequence(self) -> _Node:
+        items = []
+        while self.pos < len(self.pattern) and self.pattern[self.pos] not in "|)":
+            items.append(self.repeated(self.item()))
+        return items[0] if len(items) == 1 else _Seq(tuple(items))
+
+    def item(self) -> _Node:
+        char = self.pattern[self.pos]
+        if char == "(":
+            return self.group()
+        if char == "[":
+            return self.bracketed()
+        if char == "\\":
+            return self.escape()
+        if char in "*+?{":
+            raise _Unmodelled(f"{char} where an item belongs")
+        self.pos += 1
+        if char in "^$":
+            return _ANCHOR
+        if char == ".":
+            return _Char(".", None)
+        return _Char("\\" + char if char in _SPECIAL else char, frozenset(char))
+
+    def group(self) -> _Node:
+        for opening, ahead, positive in (("(?<=", False, True), ("(?<!", False, False),
+                                         ("(?=", True, True), ("(?!", True, False)):
+            if self.peek(opening):
+                self.pos += len(opening)
+                body = self.alternation()
+                self.close()
+                return _Look(body, ahead, positive)
+        if self.peek("(?:") or self.peek("(?>"):
+            self.pos += 3
+        elif self.peek("(?P<") or self.peek("(?<"):  # a named group (lookbehinds are gone)
+            self.pos = self.pattern.index(">", self.pos) + 1
+        elif self.peek("(?"):
+            raise _Unmodelled("a backreference, flags or a conditional")
+        else:
+            self.pos += 1
+        body = self.alternation()
+        self.close()
+        return body
+
+    def close(self) -> None:
+        if not self.peek(")"):
+            raise _Unmodelled("unbalanced parenthesis")
+        self.pos += 1
+
+    def bracketed(self) -> _Char:
+        """A class (V1 classes nest) kept whole; its characters listed when they are plain."""
+        pattern, start, depth = self.pattern, self.pos, 0
+        self.pos += 2 if self.peek("[^") else 1
+        if self.peek("]"):  # a ] right after [ or [^ is a literal ]
+            self.pos += 1
+        while True:
+            char = pattern[self.pos]
+            self.pos += 2 if char == "\\" else 1
+            if char == "[":
+                depth += 1
+            elif char == "]":
+                if depth == 0:
+                    break
+                depth -= 1
+        fragment = pattern[start:self.pos]
+        return _Char(fragment, _class_chars(fragment))
+
+    def escape(self) -> _Node:
+        pattern, start = self.pattern, self.pos
+        char = pattern[start + 1]
+        if char in "bBAZG":
+            self.pos += 2
+            return _ANCHOR
+        if char in "pP":
+            self.pos = pattern.index("}", start) + 1 if pattern[start + 2] == "{" else start + 3
+        elif code_point := _CODE_POINT.match(pattern, start):
+            self.pos = code_point.end()
+        elif char in "dDsSwWntrfva":
+            self.pos += 2
+        elif not char.isalnum():
+            self.pos += 2
+            return _Char(pattern[start:self.pos], frozenset(char))
+        else:
+            raise _Unmodelled(f"escape \\{char}")
+        return _Char(pattern[start:self.pos], None)
+
+    def repeated(self, node: _Node) -> _Node:
+        if self.pos >= len(self.pattern) or self.pattern[self.pos] not in "?*+{":
+            return node
+        if self.peek("{"):
+            bounds = _QUANTIFIER.match(self.pattern, self.pos)
+            if bounds is None:
+                raise _Unmodelled("a brace that is no quantifier")
+            low, comma, high = bounds.groups()
+            least = int(low or 0)
+            most = (int(high) if high else None) if comma else least
+            self.pos = bounds.end()
+        else:
+            least, most = {"?": (0, 1), "*": (0, None), "+": (1, None)}[self.pattern[self.pos]]
+            self.pos += 1
+        if self.pos < len(self.pattern) and self.pattern[self.pos] in "?+":  # lazy or possessive
+            self.pos += 1
+        return _Repeat(node, least, most)
+
+
+@lru_cache(maxsize=1024)
+def _class_chars(fragment: str) -> frozenset[str] | None:
+    """The characters of a class of plain characters and short ranges ([至到], [1-4]); else None."""
+    if _PLAIN_CLASS.fullmatch(fragment) is None:
+        return None
+    tokens = _CLASS_TOKEN.findall(fragment, 1, len(fragment) - 1)  # an escaped - is no range
+    chars: set[str] = set()
+    while tokens:
+        if len(tokens) >= 3 and tokens[1] == "-":
+            (first, _, last), tokens = tokens[:3], tokens[3:]
+        else:
+            (first,), tokens = tokens[:1], tokens[1:]
+            last = first
+        chars.update(chr(c) for c in range(ord(first[-1]), ord(last[-1]) + 1))
+        if len(chars) > _MAX_CLASS_CHARS:
+            return None
+    return frozenset(chars)
+
+
+@lru_cache(maxsize=256)  # a rule's guard and its needed text read the same pattern
+def _parse(pattern: str) -> _Node | None:
+    try:
+        return _Parser(pattern).whole()
+    except (_Unmodelled, IndexError, ValueError):
+        return None
+
+
+# --- the first two characters --------------------------------------------------------------------
+
+def _concat(left: frozenset[Beginning], right: frozenset[Beginning]) -> frozenset[Beginning]:
+    out = frozenset(a if len(a) >= _LENGTH else (a + b)[:_LENGTH] for a in left for b in right)
+    if len(out) > _MAX_BEGINNINGS:
+        raise _Unmodelled("too many beginnings")
+    return out
+
+
+def _beginnings(node: _Node) -> frozenset[Beginning]:
+    if isinstance(node, _Char):
+        return frozenset({(node.fragment,)})
+    if isinstance(node, _Look):
+        return frozenset({()})
+    if isinstance(node, _Seq):
+        out: frozenset[Beginning] = frozenset({()})
+        for item in node.items:
+            out = _concat(out, _beginnings(item))
+        return out
+    if isinstance(node, _Alt):
+        return frozenset().union(*(_beginnings(b) for b in node.branches))
+    # a repeat: its least number of repetitions, then up to _LENGTH more (each more one adds a
+    # character to a beginning or is empty, so further ones add no beginning)
+    body, power = _beginnings(node.body), frozenset({()})
+    for _ in range(node.least):
+        power = _concat(power, body)
+    out = set(power)
+    for _ in range(_LENGTH if node.most is None else min(node.most - node.least, _LENGTH)):
+        power = _concat(power, body)
+        out |= power
+    return frozenset(out)
+
+
+def beginnings(pattern: str) -> frozenset[Beginning] | None:
+    """Every way a match of ``pattern`` can begin (its first two characters, or all of a shorter
+    match), each character as a regex fragment; None when the analysis does not model it."""
+    node = _parse(pattern)
+    try:
+        return None if node is None else _beginnings(node)
+    except _Unmodelled:
+        return None
+
+
+def with_prefix_guard(pattern: str) -> str:
+    """``pattern`` behind a lookahead of the beginnings of its matches (the same matches, found
+    faster where its first characters are common); as it is when no guard can be derived."""
+    found = beginnings(pattern)
+    if not found or () in found:
+        return pattern
+    return f"(?=(?:{'|'.join(sorted(''.join(b) for b in found))}))(?:{pattern})"
+
+
+# --- the text a match needs ----------------------------------------------------------------------
+
+#: a clause: one of its texts occurs; a match needs every clause of its list ([]: nothing known)
+Clause = frozenset[str]
+#: clauses kept for a pattern (the most telling ones), and texts in one clause
+_MAX_CLAUSES = 3
+_MAX_CLAUSE_TEXTS = 16
+
+
+def _clause(texts: frozenset[str]) -> Clause:
+    """A text holding another of the clause is implied by it (以来 by 来): only the other stays."""
+    return frozenset(t for t in texts if not any(o != t and o in t for o in texts))
+
+
+def _implies(known: Clause, clause: Clause) -> bool:
+    """Whether a text that satisfies ``known`` satisfies ``clause`` (each of its texts holds one)."""
+    return all(any(c in k for c in clause) for k in known)
+
+
+def _best(clauses: list[Clause]) -> list[Clause]:
+    """The clauses likeliest to fail on a text without a match (few texts, long ones), less those
+    another one implies ({年} implies {年, 来})."""
+    kept = {c for c in clauses if len(c) <= _MAX_CLAUSE_TEXTS}
+    kept = {c for c in kept if not any(d != c and _implies(d, c) for d in kept)}
+    return sorted(kept, key=lambda c: (len(c), -min(map(len, c)), sorted(c)))[:_MAX_CLAUSES]
+
+
+def _needs(node: _Node) -> list[Clause]:
+    """Clauses every match of ``node`` (with what its lookaheads read) satisfies."""
+    if isinstance(node, _Char):
+        return [] if node.chars is None else [node.chars]
+    if isinstance(node, _Look):
+        return _needs(node.body) if node.body is not None and node.ahead and node.positive else []
+    if isinstance(node, _Repeat):
+        return _needs(node.body) if node.least > 0 else []
+    if isinstance(node, _Alt):  # (a1 and a2) or (b1 and b2) = (a1 or b1) and (a1 or b2) and …
+        needs = _needs(node.branches[0])
+        for branch in node.branches[1:]:
+            other = _needs(branch)
+            needs = _best([_clause(a | b) for a in needs for b in other])
+        return needs
+    clauses, run = [], ""  # a sequence: a run of single plain characters needs the whole run
+    for item in (*node.items, None):
+        if isinstance(item, _Char) and item.chars is not None and len(item.chars) == 1:
+            run += next(iter(item.chars))
+            continue
+        if run:
+            clauses.append(frozenset({run}))
+            run = ""
+        if item is not None:
+            clauses += _needs(item)
+    return _best([_clause(c) for c in clauses])
+
+
+def literal_needs(pattern: str, known: str | None = None) -> Callable[[str, int, int], bool] | None:
+    """A test of ``text[start:end]``: False only where no match of ``pattern`` can be found when
+    it runs on that stretch; None when the pattern needs no known text.  ``known``: a pattern that
+    matches in every stretch tested (a trigger): what it implies is not tested again."""
+    node, known_node = _parse(pattern), known and _parse(known)
+    given = _needs(known_node) if known_node else []
+    clauses = [c for c in (_needs(node) if node else []) if not any(_implies(k, c) for k in given)]
+    if not clauses:
+        return None
+
+    def holds(text: str, start: int, end: int) -> bool:
+        stretch = text[start:end]
+        return all(any(t in stretch for t in clause) for clause in clauses)
+
+    return holds

@@ -1,0 +1,92 @@
+"""Prefilters derived from a pattern are supersets: a guarded pattern has the same matches, and a
+stretch the needed-text test rejects holds no match."""
+
+from __future__ import annotations
+
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gonghui_extract import Pipeline
+from gonghui_extract.dimensions.dates import DateGrammar, _compile
+from gonghui_extract.prefilter import beginnings, literal_needs, with_prefix_guard
+
+
+def _joined(pattern: str) -> set[str] | None:
+    found = beginnings(pattern)
+    return None if found is None else {"".join(b) for b in found}
+
+
+def test_beginnings_of_alternatives_and_optional_parts() -> None:
+    assert _joined("国庆节|(?:“五一”|五一)?劳动节") == {"国庆", "“五", "五一", "劳动"}
+    assert _joined("a?b") == {"ab", "b"}  # a one-character match is a beginning of its own
+    assert _joined("x{2,}y") == {"xx"}
+    assert _joined("(?P<y>[12]\\d{3})年") == {"[12]\\d"}  # classes and escapes stay whole
+
+
+def test_lookarounds_and_anchors_consume_nothing() -> None:
+    assert _joined("(?<![一二])(?=年)年中(?!国)") == {"年中"}
+    assert _joined("^(?<=在)\\b前两天$") == {"前两"}
+
+
+def test_unmodelled_patterns_are_left_as_they_are() -> None:
+    for pattern in ("(?P<s>-)x(?P=s)", "(?i)abc", "\\x{41}b", "a(?(1)b|c)", "\\1a"):
+        assert beginnings(pattern) is None
+        assert with_prefix_guard(pattern) == pattern
+    assert with_prefix_guard("a?") == "a?"  # it can match the empty string: nothing to test first
+
+
+_PATTERNS = [
+    "国庆节|(?:“五一”|五一)?(?:国际)?劳动节|七一(?=前夕)",
+    "(?<![一二三])(?:十[一二]?|[一二三])月(?:底|初)?",
+    "(?:(?P<y>[12]\\d{2})[ ]*年)?(?P<m>\\d{1,2}) ?月",
+    "a*?b+c|[^a]{2,3}d|(?>ab|a)b",
+    "(?<=[ab])c{0,2}d|e[[a-c]--[b]]f",
+    "(?:ab)*+c|\\.x|[]a]b",
+]
+_ALPHABET = "ab cdef.]一二三十月年底初国庆节“五一”际劳动七前夕12\n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_PATTERNS), st.text(alphabet=_ALPHABET, max_size=40))
+def test_a_guarded_pattern_finds_the_same_matches(pattern: str, text: str) -> None:
+    guarded = with_prefix_guard(pattern)
+    assert guarded != pattern
+    found = [m.span() for m in regex.finditer(pattern, text, flags=regex.V1)]
+    assert [m.span() for m in regex.finditer(guarded, text, flags=regex.V1)] == found
+
+
+def test_needed_text_comes_from_runs_lookaheads_and_alternatives() -> None:
+    needs = literal_needs("(?<!第)(?:过去|这|近)\\d+年(?:来)?|\\d+年(?=以来|来)")
+    assert needs is not None
+    assert needs("过去5年", 0, 4) and needs("8年以来", 0, 4)
+    assert not needs("第5年", 0, 3)  # neither an anchor before nor 来 after: no match can be there
+    assert not needs("这5年", 0, 2)  # the stretch ends before 年
+    assert literal_needs("\\d+|a?b?") is None  # a match may hold no known text
+
+
+def test_what_a_trigger_implies_is_not_tested_again() -> None:
+    assert literal_needs("\\d月", known="月") is None
+    needs = literal_needs("\\d月(?=至|到)", known="月")
+    assert needs is not None and not needs("3月", 0, 2) and needs("3月至", 0, 3)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_PATTERNS), st.text(alphabet=_ALPHABET, max_size=40), st.integers(0, 40),
+       st.integers(0, 40))
+def test_a_rejected_stretch_holds_no_match(pattern: str, text: str, start: int, end: int) -> None:
+    needs = literal_needs(pattern)
+    assert needs is not None
+    start, end = min(start, len(text)), min(max(start, end), len(text))
+    if not needs(text, start, end):
+        assert regex.search(pattern, text, pos=start, endpos=end, flags=regex.V1) is None
+
+
+def test_every_guarded_date_rule_gets_its_guard() -> None:
+    rules = Pipeline().rules
+    grammar = _compile(rules)
+    wanted = {r.id for r in rules.get(DateGrammar).rules if r.guard}
+    assert wanted
+    for rule, compiled, _ in grammar.rules:
+        if rule.id in wanted:
+            assert compiled().pattern.source.startswith("(?=(?:"), rule.id
