@@ -282,19 +282,14 @@ class Resolver:
 
     def fields(self, m: Mention, name: str, how: str) -> dict:
         here = self.scope.perspective_at(m.start)
-        fields: dict = {"name": name, "kind": "union" if m.kind == "union" else m.kind, "resolution": how}
         key = (name, here.code if here else None)
         if key not in self._located:
             self._located[key] = self._place_fields(name, here)
-        located = self._located[key]
-        if "ambiguous_regions" in located:
-            fields["ambiguous_regions"] = list(located["ambiguous_regions"])
-        if "division" in located:
-            fields.update(self.gaz.regions(located["division"]))  # fresh Region records per mention
-        return fields
+        return {"name": name, "kind": m.kind, "resolution": how, **self._located[key]}
 
     def _place_fields(self, name: str, here: Division | None) -> dict:
-        """The division (and ambiguous readings) the place a name starts with stands for, from ``here``."""
+        """The region fields (and ambiguous readings) of the place a name starts with, from ``here``:
+        shared by the mentions of that name there, so read, never changed."""
         out: dict = {}
         place = leading_place(name, self.t)
         if place:
@@ -302,7 +297,7 @@ class Resolver:
             if readings:
                 out["ambiguous_regions"] = [self.gaz.path(d) for d in readings]
             if div is not None:
-                out["division"] = div
+                out.update(self.gaz.regions(div))
         return out
 
 

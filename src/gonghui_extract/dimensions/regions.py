@@ -16,7 +16,6 @@ from dataclasses import dataclass
 import regex
 from pydantic import BaseModel, Field
 
-from ..records import Region
 from ..rules import RuleFile, Rules, RulesError, rule_file
 
 DIVISIONS_FILE = "regions/divisions.tsv"
@@ -53,9 +52,6 @@ class Division:
             return "province"
         return "city" if self.code.endswith("00") else "county"
 
-    def region(self) -> Region:
-        return Region(name=self.name, code=self.code, level=self.level)  # type: ignore[arg-type]
-
 
 @dataclass(frozen=True)
 class Place:
@@ -74,6 +70,7 @@ class Gazetteer:
         self._chains: dict[str, list[Division]] = {}
         self._names: dict[str, list[Place]] = {}
         self._divisions: dict[str, tuple[Division, ...]] = {}  # divisions() of each name asked for
+        self._regions: dict[str, dict[str, dict[str, str]]] = {}  # regions() of each division asked for
         type_words = sorted(names.type_words, key=len, reverse=True)
         ethnic = "|".join(regex.escape(e) for e in sorted(names.ethnic_names, key=len, reverse=True))
         ethnic_tail = regex.compile(names.ethnic_tail.replace("{ethnic}", ethnic)) if ethnic else None
@@ -177,9 +174,14 @@ class Gazetteer:
             self._chains[div.code] = out
         return list(self._chains[div.code])
 
-    def regions(self, div: Division) -> dict[str, Region]:
-        """province/city/county fields for a record located in ``div``."""
-        return {d.level: d.region() for d in self.chain(div)}
+    def regions(self, div: Division) -> dict[str, dict[str, str]]:
+        """province/city/county fields for a record located in ``div``, as the plain values the
+        record validates into its Region fields (each record gets its own): built once per
+        division and shared, so read, never changed."""
+        if div.code not in self._regions:
+            self._regions[div.code] = {d.level: {"name": d.name, "code": d.code, "level": d.level}
+                                       for d in self.chain(div)}
+        return self._regions[div.code]
 
     def resolve(self, candidates: list[Division], context: list[Division]) -> list[Division]:
         """Narrow readings of one name: a division over all the others, else by the context's divisions.
