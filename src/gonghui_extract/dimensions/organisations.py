@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import itertools
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -24,6 +25,7 @@ from pydantic import BaseModel, Field, field_validator
 from ..doc import Candidate, Doc, offsets
 from ..patterns import SafePattern, alternation
 from ..pipeline import component
+from ..prefilter import literal_needs
 from ..records import OrgKind
 from ..rules import PatternEntry, RuleFile, Rules, RulesError, rule_file
 from ..segment import furniture_spans
@@ -202,7 +204,7 @@ class Tables:
     alias_pattern: SafePattern | None
     alias_by_surface: dict[str, Alias]
     federation: SafePattern | None
-    bylines: list[SafePattern]
+    bylines: list[tuple[SafePattern, Callable[[str, int, int], bool] | None]]  # with the text a match needs
     heading: SafePattern
     context: list[tuple[ContextPattern, SafePattern]]
     canonical: list[tuple[regex.Pattern, str]]
@@ -306,8 +308,8 @@ def _tables(rules: Rules) -> Tables:
                                            "organisations/abbreviations.yaml") if alias_by_surface else None),
         alias_by_surface=alias_by_surface,
         federation=federation,
-        bylines=[SafePattern.compile(x.id, x.pattern, "organisations/exclusions.yaml", regex.MULTILINE)
-                 for x in excl.bylines],
+        bylines=[(SafePattern.compile(x.id, x.pattern, "organisations/exclusions.yaml", regex.MULTILINE),
+                  literal_needs(x.pattern)) for x in excl.bylines],
         heading=SafePattern.compile("org.heading_line", excl.heading_line, "organisations/exclusions.yaml"),
         context=[(c, SafePattern.compile(c.id, c.pattern, "organisations/context.yaml"))
                  for c in rules.get(OrgContext).patterns],
@@ -679,7 +681,9 @@ def find_mentions(doc: Doc, t: Tables, view: str | None = None,
     mentions = [m for m in mentions if not _excluded(view, m, t)]
     mentions = _non_overlapping(mentions + _shared_bodies(view, mentions, t))
     mentions = _non_overlapping(mentions + _company_short_forms(view, mentions, t))
-    bylines = [m.span() for p in t.bylines for m in p.finditer(doc.text, doc.warnings)]
+    # a byline pattern runs only on a text holding what every match of it needs (文, 记者, 来源 …)
+    bylines = [m.span() for p, needs in t.bylines if needs is None or needs(doc.text, 0, len(doc.text))
+               for m in p.finditer(doc.text, doc.warnings)]
     bylines += [doc.source_span(s, e) for s, e in furniture_spans(doc)]  # bylines segmentation found
     inside_byline = _Cover(bylines)
     for m in mentions:
