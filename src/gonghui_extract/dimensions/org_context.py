@@ -180,10 +180,14 @@ def _abbreviates(short: str, full: str, t: Tables) -> bool:
 
 
 class Resolver:
-    """Names and regions for the mentions of one scope."""
+    """Names and regions for the mentions of a text's scopes.
 
-    def __init__(self, scope: Scope, t: Tables):
-        self.scope, self.t, self.gaz = scope, t, t.gaz
+    What depends only on a name (and the perspective) is worked out once per text, however
+    many of its articles name it.
+    """
+
+    def __init__(self, t: Tables):
+        self.t, self.gaz = t, t.gaz
         self._fits: dict[tuple[str, str | None], int] = {}
         self._canonical: dict[str, str] = {}
         self._expanded: dict[str, str | None] = {}
@@ -210,13 +214,12 @@ class Resolver:
             self._canonical[name] = form
         return self._canonical[name]
 
-    def first_pass(self, m: Mention) -> tuple[str, str | None, str]:
-        """(name, fallback name, how) from the mention alone and the perspective."""
+    def first_pass(self, m: Mention, here: Division | None) -> tuple[str, str | None, str]:
+        """(name, fallback name, how) from the mention alone and the perspective ``here``."""
         if m.name:
             return m.name, None, "alias"
         if "full" in m.fields:
             return m.fields["full"], None, "short_form"
-        here = self.scope.perspective_at(m.start)
         if m.level:
             region = level_region(here, m.level, self.t)
             body = m.body or m.written[1:]
@@ -248,19 +251,20 @@ class Resolver:
             return 2
         return 1 if here in self.gaz.chain(div) or div in self.gaz.chain(here) else 0
 
-    def resolve(self) -> list[tuple[Mention, dict]]:
-        first = [(m, *self.first_pass(m)) for m in self.scope.mentions]
+    def resolve(self, scope: Scope) -> list[tuple[Mention, dict]]:
+        """Each mention of ``scope`` with its record fields."""
+        first = [(m, here, *self.first_pass(m, here))
+                 for m in scope.mentions for here in [scope.perspective_at(m.start)]]
         # each distinct (kind, name) once, with where it is written: fuller forms are looked up
         # among distinct names, not among all mentions, so a long text stays linear
         written: dict[str, dict[str, list[int]]] = {}  # kind → name → starts
-        for other, other_name, _, _ in first:
+        for other, _, other_name, _, _ in first:
             written.setdefault(other.kind, {}).setdefault(other_name, []).append(other.start)
         out = []
-        for m, name, fallback, how in first:
+        for m, here, name, fallback, how in first:
             if how in ("alias", "short_form"):
-                out.append((m, self.fields(m, name, how)))
+                out.append((m, self.fields(m, name, how, here)))
                 continue
-            here = self.scope.perspective_at(m.start)
             expanded = self.expand(name)
             best = None
             for other_name, starts in written[m.kind].items():
@@ -277,11 +281,10 @@ class Resolver:
                 name, how = best[1], "fuller_form"
             elif fallback is not None:
                 name, how = fallback, "region"
-            out.append((m, self.fields(m, name, how)))
+            out.append((m, self.fields(m, name, how, here)))
         return out
 
-    def fields(self, m: Mention, name: str, how: str) -> dict:
-        here = self.scope.perspective_at(m.start)
+    def fields(self, m: Mention, name: str, how: str, here: Division | None) -> dict:
         key = (name, here.code if here else None)
         if key not in self._located:
             self._located[key] = self._place_fields(name, here)
@@ -308,11 +311,12 @@ def complete(view: str, articles: list[tuple[int, int, ArticleSpan]], mentions: 
     ``articles`` are (start, end, span) in ``view``'s offsets; with several, each is its own
     scope.  Each article's region is written to its span's meta (unless segmentation set one).
     """
+    resolver = Resolver(t)
     if len(articles) <= 1:
         whole = Scope(view, 0, len(view), mentions, t)
         if articles and whole.dominant is not None:
             articles[0][2].meta.setdefault("region", whole.dominant.name)
-        return Resolver(whole, t).resolve()
+        return resolver.resolve(whole)
 
     @cache
     def page() -> Scope:
@@ -326,5 +330,5 @@ def complete(view: str, articles: list[tuple[int, int, ArticleSpan]], mentions: 
         scope = Scope(view, start, end, inside, t, outer=page)
         if scope.dominant is not None:
             article.meta.setdefault("region", scope.dominant.name)
-        out.extend(Resolver(scope, t).resolve())
+        out.extend(resolver.resolve(scope))
     return out
