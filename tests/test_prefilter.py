@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from gonghui_extract import Pipeline
 from gonghui_extract.dimensions.dates import DateGrammar, _compile
-from gonghui_extract.prefilter import beginnings, literal_needs, with_prefix_guard
+from gonghui_extract.prefilter import beginnings, literal_needs, with_line_start_guard, with_prefix_guard
 
 
 def _joined(pattern: str) -> set[str] | None:
@@ -90,3 +90,33 @@ def test_every_guarded_date_rule_gets_its_guard() -> None:
     for rule, compiled, _ in grammar.rules:
         if rule.id in wanted:
             assert compiled().pattern.source.startswith("(?=(?:"), rule.id
+
+
+def test_a_line_start_guard_follows_a_leading_anchor_of_patterns_never_empty() -> None:
+    assert with_line_start_guard("^\\s*来源[:：].*$") == "^(?=[\\s\\S])\\s*来源[:：].*$"
+    assert with_line_start_guard("(?m)^[^。\\n]{2,40}$") == "(?m)^(?=[\\s\\S])[^。\\n]{2,40}$"
+    # may be empty, no leading anchor, not modelled
+    for pattern in ("^\\s*$", "^|a", "a^b", "(?i)^ab", "^\\1a"):
+        assert with_line_start_guard(pattern) == pattern
+
+
+_LINE_PATTERNS = [
+    "^\\s*[■]?\\s*(?:文/图|文)\\s*[/:：|]\\s*\\S.*$",
+    "^[\\p{Han}\\s]{2,5}/?\\s*(?:摄|供图)$",
+    "^\\s*记者\\s*\\p{Han}{2,3}(?:[\\s、]+\\p{Han}{2,3})*\\s*$",
+    "(?m)^[^。，\\n]{2,4}$",
+    "^a|b$",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_LINE_PATTERNS), st.text(alphabet="文图摄供记者张三、。，■/: ab\n", max_size=40),
+       st.integers(0, 40), st.integers(0, 40))
+def test_a_line_start_guarded_pattern_finds_the_same_matches(pattern: str, text: str, start: int,
+                                                             end: int) -> None:
+    guarded = with_line_start_guard(pattern)
+    assert guarded != pattern
+    start, end = min(start, len(text)), min(max(start, end), len(text))
+    flags = regex.V1 | regex.MULTILINE
+    found = [m.span() for m in regex.finditer(pattern, text, pos=start, endpos=end, flags=flags)]
+    assert [m.span() for m in regex.finditer(guarded, text, pos=start, endpos=end, flags=flags)] == found

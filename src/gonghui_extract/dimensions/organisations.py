@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field, field_validator
 from ..doc import Candidate, Doc, offsets
 from ..patterns import SafePattern, alternation
 from ..pipeline import component
-from ..prefilter import literal_needs
+from ..prefilter import literal_needs, with_line_start_guard
 from ..records import OrgKind
 from ..rules import PatternEntry, RuleFile, Rules, RulesError, rule_file
 from ..segment import furniture_spans
@@ -308,9 +308,10 @@ def _tables(rules: Rules) -> Tables:
                                            "organisations/abbreviations.yaml") if alias_by_surface else None),
         alias_by_surface=alias_by_surface,
         federation=federation,
-        bylines=[(SafePattern.compile(x.id, x.pattern, "organisations/exclusions.yaml", regex.MULTILINE),
-                  literal_needs(x.pattern)) for x in excl.bylines],
-        heading=SafePattern.compile("org.heading_line", excl.heading_line, "organisations/exclusions.yaml"),
+        bylines=[(SafePattern.compile(x.id, with_line_start_guard(x.pattern), "organisations/exclusions.yaml",
+                                      regex.MULTILINE), literal_needs(x.pattern)) for x in excl.bylines],
+        heading=SafePattern.compile("org.heading_line", with_line_start_guard(excl.heading_line),
+                                    "organisations/exclusions.yaml"),
         context=[(c, SafePattern.compile(c.id, c.pattern, "organisations/context.yaml"))
                  for c in rules.get(OrgContext).patterns],
         canonical=[(_rule_pattern("org.canonical", c.pattern, "abbreviations.yaml"), c.replace)
