@@ -151,6 +151,8 @@ class _Quantity:
     qualifiers: tuple[str, ...]
 
 
+#: how many magnitude strings _factor remembers (spaces inside them could make any number)
+_FACTORS_KEPT = 256
 #: the named groups of each side of the quantity pattern (suffixed 1 and 2)
 _SIDE_GROUPS = ("cur", "pre", "pct", "num", "in", "mag", "inb", "unit", "tail")
 
@@ -188,6 +190,7 @@ class MetricMatcher:
         self.group = dict(self.pattern.compiled.groupindex)
         self.side_group = {s: {g: self.group[f"{g}{s}"] for g in _SIDE_GROUPS} for s in ("1", "2")}
         self.sep_group = self.group["sep"]
+        self._factors: dict[str, float] = {}
         self.approx_chars = "".join(t.approximate_digits)
         self.negatives = [self._negative(r) for r in rules.get(NegativeRules).negatives]
         self.clause_break = SafePattern.compile("indicators.clause_breaks", self.ind.clause_breaks or r"\n",
@@ -317,9 +320,17 @@ class MetricMatcher:
         return bool(pre) and self.qualifier_of.get(("before", pre)) != "exact"
 
     def _factor(self, mags: str) -> float:
-        """万亿 → 10¹²; 千 and 百 after Arabic digits, and k/w/M, are magnitudes too."""
-        t = self.numerals
-        return math.prod(t.magnitudes.get(c) or t.multipliers.get(c) or t.small_units.get(c, 1) for c in mags)
+        """万亿 → 10¹²; 千 and 百 after Arabic digits, and k/w/M, are magnitudes too.
+
+        A handful of strings ('', 万, 亿, 万亿…) make nearly all calls: each is worked out once."""
+        factor = self._factors.get(mags)
+        if factor is None:
+            t = self.numerals
+            factor = math.prod(t.magnitudes.get(c) or t.multipliers.get(c) or t.small_units.get(c, 1)
+                               for c in mags)
+            if len(self._factors) < _FACTORS_KEPT:
+                self._factors[mags] = factor
+        return factor
 
     def _core_value(self, core: str) -> tuple[float | None, float | None]:
         """三五百 → (300, 500), 一两 → (1, 2): two rising digits are a rough range; else one number."""
@@ -398,17 +409,17 @@ def _candidate(mm: MetricMatcher, doc: Doc, clauses: _Clauses, m: regex.Match,
     g = mm.group
     first_g, last_g = mm.sides(m)
     num = m.group(last_g["num"])
+    money_prefix = _money_prefix(m, first_g, last_g)
     if not (m.group(last_g["unit"]) or m.group(last_g["pct"]) or m.group(last_g["mag"])
-            or _money_prefix(m, mm) or num[-1] in mm.mag_chars or mm.formal.intersection(num)):
+            or money_prefix or num[-1] in mm.mag_chars or mm.formal.intersection(num)):
         return None  # a bare number (2023, 12351) with nothing that could make it a metric
+    for side in (first_g, last_g) if first_g else (last_g,):  # a negative or a date holds the number
+        if blocked.find(1, m.start(side["num"]), max(m.end(side["mag"]), m.end(side["num"]))) >= 0:
+            return None
     first, last = mm.side(m, first_g) if first_g else None, mm.side(m, last_g)
     if last is None or (first_g is not None and first is None):
         return None
-    for side in mm.side_group.values():
-        num, mag = side["num"], side["mag"]
-        if m.group(num) is not None and blocked[m.start(num):max(m.end(mag), m.end(num))].count(1):
-            return None
-    unit, rule_id = _unit(mm, doc, clauses, m, last, last_g)
+    unit, rule_id = _unit(mm, doc, clauses, m, last, last_g, money_prefix)
     if unit is None:
         return None
     value, value_max = last.value, last.value_max
@@ -436,15 +447,15 @@ def _candidate(mm: MetricMatcher, doc: Doc, clauses: _Clauses, m: regex.Match,
     }, rule_id)
 
 
-def _money_prefix(m: regex.Match, mm: MetricMatcher) -> bool:
+def _money_prefix(m: regex.Match, first_g: dict[str, int] | None, last_g: dict[str, int]) -> bool:
     """Whether either side of the match starts with a money prefix (￥, 人民币)."""
-    return any(m.group(side["cur"]) for side in mm.side_group.values())
+    return bool(m.group(last_g["cur"]) or (first_g and m.group(first_g["cur"])))
 
 
 def _unit(mm: MetricMatcher, doc: Doc, clauses: _Clauses, m: regex.Match,
-          q: _Quantity, g: dict[str, int]) -> tuple[str | None, str]:
+          q: _Quantity, g: dict[str, int], money_prefix: bool) -> tuple[str | None, str]:
     """The unit and the rule that gave it: a counting word, 百分之, a money marker or the clause.
-    ``g``: the group numbers of the match's last side."""
+    ``g``: the group numbers of the match's last side; ``money_prefix``: either side has one."""
     if m.group(g["pct"]):
         return mm.units.percent_unit, "numerals.percent_prefixes"
     if q.unit is not None:
@@ -452,7 +463,7 @@ def _unit(mm: MetricMatcher, doc: Doc, clauses: _Clauses, m: regex.Match,
     if q.unit_text:
         return None, ""
     money = mm.units.money_unit
-    if _money_prefix(m, mm):
+    if money_prefix:
         return money, "units.money_prefixes"
     num = m.group(g["num"])
     if mm.formal.intersection(num):
