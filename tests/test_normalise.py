@@ -107,6 +107,15 @@ def test_traditional_characters_are_simplified_for_matching_only() -> None:
     assert text[start:end] == "盱眙縣總工會"
 
 
+def test_the_fold_does_not_depend_on_the_texts_seen_before() -> None:
+    """The characters a Rules instance has learnt (and the class that skips them) only save work."""
+    warm = Pipeline(components=["normalise"])
+    for earlier in ("市总工会", "投入１８０多万元", "全國總工會", "（含补助）", "达８５％ 2024年"):
+        warm.doc(earlier)
+    for text in ("投入１８０多万元（含补助），達８５％", "全國總工會職工", "市总工会 2024年"):
+        assert warm.doc(text).view == Pipeline(components=["normalise"]).doc(text).view
+
+
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name[:3])
 def test_a_big5_traditional_copy_gives_the_simplified_view(seed: Path) -> None:
     """Only 着/著 and 苏/甦 stay apart: both forms are valid simplified characters too."""
