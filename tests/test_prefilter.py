@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from gonghui_extract import Pipeline
 from gonghui_extract.dimensions.dates import DateGrammar, _compile
-from gonghui_extract.prefilter import beginnings, literal_needs, with_prefix_guard
+from gonghui_extract.prefilter import NeededTextPattern, beginnings, literal_needs, with_prefix_guard
 
 
 def _joined(pattern: str) -> set[str] | None:
@@ -90,3 +90,12 @@ def test_every_guarded_date_rule_gets_its_guard() -> None:
     for rule, compiled, _ in grammar.rules:
         if rule.id in wanted:
             assert compiled().pattern.source.startswith("(?=(?:"), rule.id
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="(（)）工宣揭阳 ,。", max_size=30))
+def test_a_needed_text_pattern_finds_what_its_pattern_finds(text: str) -> None:
+    guarded = NeededTextPattern.compile("t", r"[(（]\p{Han}{1,4}工宣?[)）]", "test")
+    assert guarded.needs is not None
+    assert ([m.span() for m in guarded.finditer(text)]
+            == [m.span() for m in guarded.pattern.finditer(text)])

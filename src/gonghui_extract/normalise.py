@@ -17,15 +17,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from .doc import Doc, offsets
-from .patterns import SafePattern
 from .pipeline import component
-from .prefilter import literal_needs
+from .prefilter import NeededTextPattern
 from .rules import PatternEntry, RuleFile, Rules, rule_file
 
 
@@ -122,25 +120,13 @@ def _folder(cfg: NormaliseRules) -> _Folder:
     return _Folder(cfg.keep, converter)
 
 
-@dataclass(frozen=True)
-class _TextRule:
-    """A drop or substitute pattern, run over a whole text only when the text holds what every
-    match needs (prefilter.literal_needs): most texts have no stray mark, no letter in a number."""
-
-    pattern: SafePattern
-    needs: Callable[[str, int, int], bool] | None
-    to: str = ""  # what a substitute rule reads its character as
-
-    @classmethod
-    def of(cls, rule_id: str, pattern: str, to: str = "") -> _TextRule:
-        return cls(SafePattern.compile(rule_id, pattern, "normalise.yaml"), literal_needs(pattern), to)
-
-    def finditer(self, text: str, warnings: list) -> Iterator:
-        if self.needs is None or self.needs(text, 0, len(text)):
-            yield from self.pattern.finditer(text, warnings)
+def _pattern(rule_id: str, source: str) -> NeededTextPattern:
+    """A drop or substitute pattern: it scans a text only when the text holds what every match
+    needs; most texts have no stray mark, no letter inside a number."""
+    return NeededTextPattern.compile(rule_id, source, "normalise.yaml")
 
 
-def _dropped_spans(text: str, drops: list[_TextRule], warnings: list) -> list[tuple[int, int]]:
+def _dropped_spans(text: str, drops: list[NeededTextPattern], warnings: list) -> list[tuple[int, int]]:
     """The merged, sorted stretches of ``text`` the view leaves out."""
     spans = sorted((m.start(), m.end()) for p in drops for m in p.finditer(text, warnings)
                    if m.end() > m.start())
@@ -157,10 +143,10 @@ def _dropped_spans(text: str, drops: list[_TextRule], warnings: list) -> list[tu
 def normalise(doc: Doc, rules: Rules) -> None:
     """Build ``doc.view`` and ``doc.to_source`` from ``doc.text``."""
     cfg = rules.get(NormaliseRules)
-    drops = rules.memo("normalise.drop", lambda: [_TextRule.of(r.id, r.pattern) for r in cfg.drop])
+    drops = rules.memo("normalise.drop", lambda: [_pattern(r.id, r.pattern) for r in cfg.drop])
     folder = rules.memo("normalise.fold", lambda: _folder(cfg))
     substitutes = rules.memo("normalise.substitute", lambda: [
-        _TextRule.of(r.id, r.pattern, r.to) for r in cfg.substitute])
+        (_pattern(r.id, r.pattern), r.to) for r in cfg.substitute])
     text = doc.text
     pieces, runs, kept_from = [], [], 0
     for start, end in [*_dropped_spans(text, drops, doc.warnings), (len(text), len(text))]:
@@ -172,9 +158,9 @@ def normalise(doc: Doc, rules: Rules) -> None:
     doc.to_source = offsets(runs)
 
 
-def _substitute(view: str, substitutes: list[_TextRule], warnings: list) -> str:
+def _substitute(view: str, substitutes: list[tuple[NeededTextPattern, str]], warnings: list) -> str:
     """Replace the single characters the substitute rules match; the view keeps its length."""
-    hits = [(m.start(), rule.to) for rule in substitutes for m in rule.finditer(view, warnings)
+    hits = [(m.start(), to) for pattern, to in substitutes for m in pattern.finditer(view, warnings)
             if m.end() == m.start() + 1]
     if not hits:
         return view

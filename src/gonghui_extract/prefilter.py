@@ -17,11 +17,13 @@ other flags (a case-insensitive pattern would need case-insensitive tests).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
 import regex
+
+from .patterns import SafePattern
 
 #: how many leading characters the guard tests
 _LENGTH = 2
@@ -358,3 +360,27 @@ def literal_needs(pattern: str, known: str | None = None) -> Callable[[str, int,
         return all(any(t in stretch for t in clause) for clause in clauses)
 
     return holds
+
+
+@dataclass(frozen=True)
+class NeededTextPattern:
+    """A rule pattern run only on a text that holds what every match of it needs (``literal_needs``):
+    a rule that runs once per text or paragraph and rarely matches skips most of them unread."""
+
+    pattern: SafePattern
+    needs: Callable[[str, int, int], bool] | None
+
+    @classmethod
+    def compile(cls, rule_id: str, source: str, origin: str) -> NeededTextPattern:
+        return cls(SafePattern.compile(rule_id, source, origin), literal_needs(source))
+
+    @property
+    def rule_id(self) -> str:
+        return self.pattern.rule_id
+
+    def may_match(self, text: str) -> bool:
+        return self.needs is None or self.needs(text, 0, len(text))
+
+    def finditer(self, text: str, warnings: list | None = None) -> Iterator[regex.Match]:
+        if self.may_match(text):
+            yield from self.pattern.finditer(text, warnings)

@@ -26,6 +26,7 @@ import regex
 from .doc import ArticleSpan, Doc
 from .patterns import SafePattern, alternation
 from .pipeline import component
+from .prefilter import NeededTextPattern
 from .rules import PatternEntry, RuleEntry, RuleFile, Rules, rule_file
 
 #: furniture whose text is also an Article field
@@ -77,7 +78,7 @@ class _Compiled:
     heading_forbidden: SafePattern
     roles: list[tuple[str, SafePattern]]
     any_role: SafePattern  # all role patterns at once: most paragraphs are body text and match none
-    inline_credits: list[SafePattern]
+    inline_credits: list[NeededTextPattern]  # run on every body paragraph: most lack what they need
     datelines: list[SafePattern]
     author_roles: regex.Pattern | None
     surname: regex.Pattern | None  # what a captured byline name must start with
@@ -93,7 +94,8 @@ def _compile(cfg: SegmentRules) -> _Compiled:
         heading_forbidden=one("segment.heading_forbidden", cfg.heading_forbidden),
         roles=[(r.role, one(r.id, r.pattern)) for r in cfg.roles],
         any_role=one("segment.roles", "|".join(f"(?:{r.pattern})" for r in cfg.roles) or r"(?!)"),
-        inline_credits=[one(r.id, r.pattern) for r in cfg.inline_credits],
+        inline_credits=[NeededTextPattern.compile(r.id, r.pattern, "segment.yaml")
+                        for r in cfg.inline_credits],
         datelines=[one(r.id, r.pattern) for r in cfg.datelines],
         author_roles=regex.compile(f"({alternation(cfg.author_roles)})") if cfg.author_roles else None,
         surname=regex.compile(alternation(cfg.surnames)) if cfg.surnames else None,
