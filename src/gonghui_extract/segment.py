@@ -25,7 +25,7 @@ import regex
 from .doc import ArticleSpan, Doc
 from .patterns import SafePattern, alternation
 from .pipeline import component
-from .prefilter import NeededTextPattern
+from .prefilter import NeededTextPattern, edge_characters
 from .rules import PatternEntry, RuleEntry, RuleFile, Rules, rule_file
 
 #: furniture whose text is also an Article field
@@ -71,12 +71,68 @@ class SegmentRules(RuleFile):
 
 
 @dataclass
+class _RoleRules:
+    """The role rules, and which of them a paragraph may match by its first and last character.
+
+    A rule whose every match begins at ``^`` (ends at ``$``) needs a paragraph, one line of the
+    view, to begin (end) with a character its matches can begin (end) with: derived by
+    ``prefilter.edge_characters``, asked once per character, so most paragraphs (body text ending
+    in 。) cost two look-ups where a search of all rules cost ~4 us, its timeout's clock calls most.
+    """
+
+    rules: list[tuple[str, SafePattern]]
+    first: list[SafePattern | None]  # per rule: the characters its matches begin with, if pinned
+    last: list[SafePattern | None]
+    by_first: dict[str, int] = field(default_factory=dict)  # a character → the rules it allows, a bit each
+    by_last: dict[str, int] = field(default_factory=dict)
+    any_of: dict[int, SafePattern] = field(default_factory=dict)  # some rules as one pattern, by bits
+
+    @classmethod
+    def compile(cls, cfg: SegmentRules) -> _RoleRules:
+        rules, first, last = [], [], []
+        for rule in cfg.roles:
+            rules.append((rule.role, _pattern(rule.id, rule.pattern)))
+            edges = edge_characters(rule.pattern)
+            first.append(edges[0] and _pattern(f"{rule.id}.first", edges[0]))
+            last.append(edges[1] and _pattern(f"{rule.id}.last", edges[1]))
+        return cls(rules, first, last)
+
+    def candidates(self, paragraph: str) -> list[tuple[str, SafePattern]]:
+        """The rules, in order, that may match ``paragraph``: none when the edges rule all out or
+        the possible ones, searched at once, find nothing."""
+        bits = (_allowed(self.first, self.by_first, paragraph[:1])
+                & _allowed(self.last, self.by_last, paragraph[-1:]))
+        if not bits:
+            return []
+        rules = [rule for k, rule in enumerate(self.rules) if bits >> k & 1]
+        if len(rules) > 1:
+            any_of = self.any_of.get(bits)
+            if any_of is None:
+                any_of = self.any_of[bits] = _pattern(
+                    "segment.roles", "|".join(f"(?:{pattern.source})" for _, pattern in rules))
+            if not any_of.search(paragraph):
+                return []
+        return rules
+
+
+def _allowed(edges: list[SafePattern | None], known: dict[str, int], char: str) -> int:
+    """The rules (a bit each) whose edge ``char`` may be; a rule not pinned to the edge allows any."""
+    bits = known.get(char)
+    if bits is None:
+        bits = known[char] = sum(1 << k for k, edge in enumerate(edges) if edge is None or edge.search(char))
+    return bits
+
+
+def _pattern(rule_id: str, pattern: str) -> SafePattern:
+    return SafePattern.compile(rule_id, pattern, "segment.yaml")
+
+
+@dataclass
 class _Compiled:
     sentence_end: SafePattern
     paragraph_end: SafePattern
     heading_forbidden: SafePattern
-    roles: list[tuple[str, SafePattern]]
-    any_role: SafePattern  # all role patterns at once: most paragraphs are body text and match none
+    roles: _RoleRules
     inline_credits: list[NeededTextPattern]  # run on every body paragraph: most lack what they need
     datelines: list[SafePattern]
     author_roles: regex.Pattern | None
@@ -84,18 +140,14 @@ class _Compiled:
 
 
 def _compile(cfg: SegmentRules) -> _Compiled:
-    def one(rule_id: str, pattern: str) -> SafePattern:
-        return SafePattern.compile(rule_id, pattern, "segment.yaml")
-
     return _Compiled(
-        sentence_end=one("segment.sentence_end", cfg.sentence_end),
-        paragraph_end=one("segment.paragraph_end", cfg.paragraph_end),
-        heading_forbidden=one("segment.heading_forbidden", cfg.heading_forbidden),
-        roles=[(r.role, one(r.id, r.pattern)) for r in cfg.roles],
-        any_role=one("segment.roles", "|".join(f"(?:{r.pattern})" for r in cfg.roles) or r"(?!)"),
+        sentence_end=_pattern("segment.sentence_end", cfg.sentence_end),
+        paragraph_end=_pattern("segment.paragraph_end", cfg.paragraph_end),
+        heading_forbidden=_pattern("segment.heading_forbidden", cfg.heading_forbidden),
+        roles=_RoleRules.compile(cfg),
         inline_credits=[NeededTextPattern.compile(r.id, r.pattern, "segment.yaml")
                         for r in cfg.inline_credits],
-        datelines=[one(r.id, r.pattern) for r in cfg.datelines],
+        datelines=[_pattern(r.id, r.pattern) for r in cfg.datelines],
         author_roles=regex.compile(f"({alternation(cfg.author_roles)})") if cfg.author_roles else None,
         surname=regex.compile(alternation(cfg.surnames)) if cfg.surnames else None,
     )
@@ -222,7 +274,7 @@ def _classify(units: list[_Unit], rules: _Compiled, cfg: SegmentRules) -> list[_
     out: list[_Unit] = []
     for u in units:
         if not u.soft:
-            for role, pattern in rules.roles if rules.any_role.search(u.paragraph) else ():
+            for role, pattern in rules.roles.candidates(u.paragraph):
                 u.match = pattern.search(u.paragraph)
                 if u.match and _named_right(u.match, rules.surname):
                     u.role, u.rule = role, pattern
