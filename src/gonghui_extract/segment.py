@@ -14,6 +14,7 @@ follows becomes a fragment of its own rather than mixing two items.
 from __future__ import annotations
 
 import math
+import operator
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
@@ -71,16 +72,19 @@ class SegmentRules(RuleFile):
 
 
 @dataclass
-class _RoleRules:
-    """The role rules, and which of them a paragraph may match by its first and last character.
+class _LineRules:
+    """Rules tried in turn on a line (the first match wins), and which of them a line may match by
+    its first and last character.
 
-    A rule whose every match begins at ``^`` (ends at ``$``) needs a paragraph, one line of the
-    view, to begin (end) with a character its matches can begin (end) with: derived by
+    A rule whose every match begins at ``^`` (ends at ``$``) needs a line, with no break in it, to
+    begin (end) with a character its matches can begin (end) with: derived by
     ``prefilter.edge_characters``, asked once per character, so most paragraphs (body text ending
-    in 。) cost two look-ups where a search of all rules cost ~4 us, its timeout's clock calls most.
+    in 。) cost two look-ups where a search of all role rules cost ~4 us, its timeout's clock
+    calls most.
     """
 
-    rules: list[tuple[str, SafePattern]]
+    name: str
+    rules: list[tuple[str, SafePattern]]  # what each rule gives (a role), and its pattern
     first: list[SafePattern | None]  # per rule: the characters its matches begin with, if pinned
     last: list[SafePattern | None]
     by_first: dict[str, int] = field(default_factory=dict)  # a character → the rules it allows, a bit each
@@ -88,20 +92,21 @@ class _RoleRules:
     any_of: dict[int, SafePattern] = field(default_factory=dict)  # some rules as one pattern, by bits
 
     @classmethod
-    def compile(cls, cfg: SegmentRules) -> _RoleRules:
-        rules, first, last = [], [], []
-        for rule in cfg.roles:
-            rules.append((rule.role, _pattern(rule.id, rule.pattern)))
-            edges = edge_characters(rule.pattern)
-            first.append(edges[0] and _pattern(f"{rule.id}.first", edges[0]))
-            last.append(edges[1] and _pattern(f"{rule.id}.last", edges[1]))
-        return cls(rules, first, last)
+    def compile(cls, name: str, rules: list[tuple[str, str, str]]) -> _LineRules:
+        """From (what the rule gives, rule id, pattern) triples."""
+        compiled, first, last = [], [], []
+        for gives, rule_id, pattern in rules:
+            compiled.append((gives, _pattern(rule_id, pattern)))
+            edges = edge_characters(pattern)
+            first.append(edges[0] and _pattern(f"{rule_id}.first", edges[0]))
+            last.append(edges[1] and _pattern(f"{rule_id}.last", edges[1]))
+        return cls(name, compiled, first, last)
 
-    def candidates(self, paragraph: str) -> list[tuple[str, SafePattern]]:
-        """The rules, in order, that may match ``paragraph``: none when the edges rule all out or
+    def candidates(self, line: str) -> list[tuple[str, SafePattern]]:
+        """The rules, in order, that may match ``line``: none when the edges rule all out or
         the possible ones, searched at once, find nothing."""
-        bits = (_allowed(self.first, self.by_first, paragraph[:1])
-                & _allowed(self.last, self.by_last, paragraph[-1:]))
+        bits = (_allowed(self.first, self.by_first, line[:1])
+                & _allowed(self.last, self.by_last, line[-1:]))
         if not bits:
             return []
         rules = [rule for k, rule in enumerate(self.rules) if bits >> k & 1]
@@ -109,8 +114,8 @@ class _RoleRules:
             any_of = self.any_of.get(bits)
             if any_of is None:
                 any_of = self.any_of[bits] = _pattern(
-                    "segment.roles", "|".join(f"(?:{pattern.source})" for _, pattern in rules))
-            if not any_of.search(paragraph):
+                    self.name, "|".join(f"(?:{pattern.source})" for _, pattern in rules))
+            if not any_of.search(line):
                 return []
         return rules
 
@@ -132,9 +137,9 @@ class _Compiled:
     sentence_end: SafePattern
     paragraph_end: SafePattern
     heading_forbidden: SafePattern
-    roles: _RoleRules
+    roles: _LineRules
     inline_credits: list[NeededTextPattern]  # run on every body paragraph: most lack what they need
-    datelines: list[SafePattern]
+    datelines: _LineRules
     author_roles: regex.Pattern | None
     surname: regex.Pattern | None  # what a captured byline name must start with
 
@@ -144,10 +149,10 @@ def _compile(cfg: SegmentRules) -> _Compiled:
         sentence_end=_pattern("segment.sentence_end", cfg.sentence_end),
         paragraph_end=_pattern("segment.paragraph_end", cfg.paragraph_end),
         heading_forbidden=_pattern("segment.heading_forbidden", cfg.heading_forbidden),
-        roles=_RoleRules.compile(cfg),
+        roles=_LineRules.compile("segment.roles", [(r.role, r.id, r.pattern) for r in cfg.roles]),
         inline_credits=[NeededTextPattern.compile(r.id, r.pattern, "segment.yaml")
                         for r in cfg.inline_credits],
-        datelines=[_pattern(r.id, r.pattern) for r in cfg.datelines],
+        datelines=_LineRules.compile("segment.datelines", [(r.id, r.id, r.pattern) for r in cfg.datelines]),
         author_roles=regex.compile(f"({alternation(cfg.author_roles)})") if cfg.author_roles else None,
         surname=regex.compile(alternation(cfg.surnames)) if cfg.surnames else None,
     )
@@ -228,7 +233,7 @@ class _Bigrams:
 
     @classmethod
     def of(cls, counts: Counter) -> _Bigrams:
-        return cls(counts, sum(counts.values()), sum(n * n for n in counts.values()))
+        return cls(counts, sum(counts.values()), sum(map(operator.mul, counts.values(), counts.values())))
 
 
 def _bigrams(text: str) -> _Bigrams:
@@ -460,7 +465,8 @@ def _dateline(u: _Unit, rules: _Compiled) -> tuple[str, Any] | None:
     """The lead a body paragraph opens with (本报讯 ...) and the rule that read it."""
     if u.role != "body" or u.soft:
         return None
-    return next(((p.rule_id, m) for p in rules.datelines if (m := p.search(u.text))), None)
+    possible = rules.datelines.candidates(u.text)
+    return next(((p.rule_id, m) for _, p in possible if (m := p.search(u.text))), None)
 
 
 def _body(doc: Doc, art: _Article, u: _Unit, rules: _Compiled) -> None:
