@@ -104,9 +104,10 @@ def test_every_guarded_date_rule_gets_its_guard() -> None:
 @given(st.text(alphabet="(（)）工宣揭阳 ,。", max_size=30))
 def test_a_needed_text_pattern_finds_what_its_pattern_finds(text: str) -> None:
     guarded = NeededTextPattern.compile("t", r"[(（]\p{Han}{1,4}工宣?[)）]", "test")
-    assert guarded.needs is not None
+    assert guarded.clauses
     assert ([m.span() for m in guarded.finditer(text)]
             == [m.span() for m in guarded.pattern.finditer(text)])
+    assert (guarded.search(text) is None) == (guarded.pattern.search(text) is None)
 
 
 def test_edge_characters_only_of_edges_every_match_is_pinned_to() -> None:

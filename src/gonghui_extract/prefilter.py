@@ -364,26 +364,31 @@ def literal_needs(pattern: str, known: str | None = None) -> Callable[[str, int,
 
 @dataclass(frozen=True)
 class NeededTextPattern:
-    """A rule pattern run only on a text that holds what every match of it needs (``literal_needs``):
-    a rule that runs once per text or paragraph and rarely matches skips most of them unread."""
+    """A rule pattern run only on a text that holds what every match of it needs (the clauses
+    ``literal_needs`` tests): a rule that runs once per text or paragraph and rarely matches skips
+    most of them unread.  Each clause is tested by ``map`` over ``str.__contains__``, in C."""
 
     pattern: SafePattern
-    needs: Callable[[str, int, int], bool] | None
+    clauses: tuple[Clause, ...]  # a match needs one text of each
 
     @classmethod
     def compile(cls, rule_id: str, source: str, origin: str) -> NeededTextPattern:
-        return cls(SafePattern.compile(rule_id, source, origin), literal_needs(source))
+        node = _parse(source)
+        return cls(SafePattern.compile(rule_id, source, origin), tuple(_needs(node)) if node else ())
 
     @property
     def rule_id(self) -> str:
         return self.pattern.rule_id
 
     def may_match(self, text: str) -> bool:
-        return self.needs is None or self.needs(text, 0, len(text))
+        return all(any(map(text.__contains__, clause)) for clause in self.clauses)
 
     def finditer(self, text: str, warnings: list | None = None) -> Iterator[regex.Match]:
         if self.may_match(text):
             yield from self.pattern.finditer(text, warnings)
+
+    def search(self, text: str) -> regex.Match | None:
+        return self.pattern.search(text) if self.may_match(text) else None
 
 
 # --- the first and last character of a match pinned to the start or end of a line ------------------

@@ -136,7 +136,7 @@ def _pattern(rule_id: str, pattern: str) -> SafePattern:
 class _Compiled:
     sentence_end: SafePattern
     paragraph_end: SafePattern
-    heading_forbidden: SafePattern
+    heading_forbidden: NeededTextPattern  # most short lines are headings: they lack it
     roles: _LineRules
     inline_credits: list[NeededTextPattern]  # run on every body paragraph: most lack what they need
     datelines: _LineRules
@@ -148,7 +148,8 @@ def _compile(cfg: SegmentRules) -> _Compiled:
     return _Compiled(
         sentence_end=_pattern("segment.sentence_end", cfg.sentence_end),
         paragraph_end=_pattern("segment.paragraph_end", cfg.paragraph_end),
-        heading_forbidden=_pattern("segment.heading_forbidden", cfg.heading_forbidden),
+        heading_forbidden=NeededTextPattern.compile("segment.heading_forbidden", cfg.heading_forbidden,
+                                                    "segment.yaml"),
         roles=_LineRules.compile("segment.roles", [(r.role, r.id, r.pattern) for r in cfg.roles]),
         inline_credits=[NeededTextPattern.compile(r.id, r.pattern, "segment.yaml")
                         for r in cfg.inline_credits],
