@@ -1,7 +1,8 @@
 """Candidates (view offsets) → pydantic records (source offsets): the only place offsets map back.
 
-Records of a kind are validated as one list (a TypeAdapter per kind), not one model call each:
-the same validation, without a Python ``__init__`` and a keyword dict per record.
+Records of a kind are validated as one list (a TypeAdapter per kind), and the rest (articles,
+their parts, the summary) as fields of the Document: the same validation as a model call per
+object, without a Python ``__init__`` and a keyword dict each.
 """
 
 from __future__ import annotations
@@ -19,8 +20,6 @@ from .records import (
     Document,
     Metric,
     Organisation,
-    OrganisationSummary,
-    Warning_,
 )
 
 RECORD_TYPES = {"metrics": Metric, "dates": DateMention, "organisations": Organisation}
@@ -42,8 +41,8 @@ def _inside(records: list, starts: list[int], start: int, end: int) -> list:
     return [r for r in records[bisect_left(starts, start):bisect_right(starts, end)] if r.end <= end]
 
 
-def _article(doc: Doc, art: ArticleSpan, lists: dict[str, tuple[list, list[int]]]) -> Article:
-    """An article with source offsets, its furniture and the records whose span lies inside it.
+def _article(doc: Doc, art: ArticleSpan, lists: dict[str, tuple[list, list[int]]]) -> dict:
+    """An article's fields: source offsets, its furniture and the records whose span lies inside it.
 
     Articles tile the source: one ends where the next begins, and what the view
     left out between them (blank lines) belongs to the article before.
@@ -52,7 +51,7 @@ def _article(doc: Doc, art: ArticleSpan, lists: dict[str, tuple[list, list[int]]
     meta = {k: v for k, v in art.meta.items() if k in _ARTICLE_META}
     parts = [_fields(doc, s, e, rule_id, {"role": role}) for role, s, e, rule_id in art.meta.get("parts", [])]
     inside = {kind: _inside(records, starts, start, end) for kind, (records, starts) in lists.items()}
-    return Article(start=start, end=end, parts=parts, **meta, **inside)
+    return {"start": start, "end": end, "parts": parts, **meta, **inside}
 
 
 def to_document(doc: Doc) -> Document:
@@ -68,8 +67,7 @@ def to_document(doc: Doc) -> Document:
         reference_date=doc.reference_date,
         reference_date_source=doc.reference_date_source,
         articles=articles,
-        organisation_summary=[OrganisationSummary(name=n, kind=k, mentions=c)
-                              for (n, k), c in counts.most_common()],
-        warnings=[Warning_(rule_id=r, message=m) for r, m in doc.warnings],
+        organisation_summary=[{"name": n, "kind": k, "mentions": c} for (n, k), c in counts.most_common()],
+        warnings=[{"rule_id": r, "message": m} for r, m in doc.warnings],
         **lists,
     )
