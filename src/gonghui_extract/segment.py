@@ -34,7 +34,7 @@ META_ROLES = ("column", "title", "subtitle", "byline", "source_credit", "datelin
 #: what surrounds the names of a byline without being part of them
 _BYLINE_MARKS = " ■▲►●◆:：、()（）"
 _NOT_HAN = regex.compile(r"[^\p{Han}]+")
-#: a line break and the whitespace after it; whitespace
+#: a line break with the whitespace after it, by which _soft_breaks finds a whitespace run holding one
 _BREAK_RUN = regex.compile(r"\n\s*")
 _WHITESPACE = regex.compile(r"\s*")
 
