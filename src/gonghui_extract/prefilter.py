@@ -384,8 +384,7 @@ class NeededTextPattern:
         return all(any(map(text.__contains__, clause)) for clause in self.clauses)
 
     def finditer(self, text: str, warnings: list | None = None) -> Iterator[regex.Match]:
-        if self.may_match(text):
-            yield from self.pattern.finditer(text, warnings)
+        return self.pattern.finditer(text, warnings) if self.may_match(text) else iter(())
 
     def search(self, text: str) -> regex.Match | None:
         return self.pattern.search(text) if self.may_match(text) else None

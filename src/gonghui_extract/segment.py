@@ -274,15 +274,18 @@ def _soft_breaks(doc: Doc) -> set[int]:
 def _units(doc: Doc) -> list[_Unit]:
     """The paragraphs of the view, each cut where normalisation joined a line break."""
     soft = sorted(_soft_breaks(doc))
-    units = []
-    for m in regex.finditer(r"[^\n]+", doc.view):
-        cuts = [m.start(), *soft[bisect_left(soft, m.start() + 1):bisect_left(soft, m.end())], m.end()]
+    view, units, end = doc.view, [], -1
+    for line in view.split("\n"):  # a str method, not a match object per line
+        start, end = end + 1, end + 1 + len(line)
+        if not line:
+            continue
+        cuts = [start, *soft[bisect_left(soft, start + 1):bisect_left(soft, end)], end]
         for k, (a, b) in enumerate(pairwise(cuts)):
-            text = doc.view[a:b]
-            lead, trail = len(text) - len(text.lstrip()), len(text) - len(text.rstrip())
-            if b - trail > a + lead:
-                units.append(_Unit(a + lead, b - trail, text.strip(), soft=k > 0,
-                                   paragraph=m.group().strip() if k == 0 else ""))
+            text = view[a:b].lstrip()
+            a += b - a - len(text)  # past the whitespace it begins with
+            text = text.rstrip()
+            if text:
+                units.append(_Unit(a, a + len(text), text, soft=k > 0, paragraph="" if k else line.strip()))
     return units
 
 
