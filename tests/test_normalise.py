@@ -10,6 +10,7 @@ offsets.
 from __future__ import annotations
 
 import random
+from bisect import bisect_left
 from itertools import pairwise
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from hypothesis import strategies as st
 import gonghui_extract
 from gonghui_extract import Pipeline
 from gonghui_extract.decode import decode_bytes
+from gonghui_extract.segment import _soft_breaks
 
 SEEDS = sorted((Path(__file__).resolve().parents[1] / "corpus" / "seeds").glob("*.txt"))
 NORMALISE = Pipeline(components=["normalise"])
@@ -107,6 +109,15 @@ def test_traditional_characters_are_simplified_for_matching_only() -> None:
     assert text[start:end] == "盱眙縣總工會"
 
 
+def test_the_fold_does_not_depend_on_the_texts_seen_before() -> None:
+    """The characters a Rules instance has learnt (and the class that skips them) only save work."""
+    warm = Pipeline(components=["normalise"])
+    for earlier in ("市总工会", "投入１８０多万元", "全國總工會", "（含补助）", "达８５％ 2024年"):
+        warm.doc(earlier)
+    for text in ("投入１８０多万元（含补助），達８５％", "全國總工會職工", "市总工会 2024年"):
+        assert warm.doc(text).view == Pipeline(components=["normalise"]).doc(text).view
+
+
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name[:3])
 def test_a_big5_traditional_copy_gives_the_simplified_view(seed: Path) -> None:
     """Only 着/著 and 苏/甦 stay apart: both forms are valid simplified characters too."""
@@ -132,6 +143,28 @@ NOISY_ALPHABET = st.sampled_from([*"工会总市县职万元人年月日,。、;
                                   "\n\n", "\r\n", *"縣總會書讀獎", "0", "9", "a", "■", "【", "】", "本报讯",
                                   "记者", "摄"])
 
+
+def assert_soft_breaks_are_runs_left_out(text: str) -> int:
+    """Segmentation cuts a paragraph where a whitespace run with a line break left the view whole."""
+    doc = view_of(text)
+    kept = set(doc.to_source[:-1])
+    after_runs = {bisect_left(doc.to_source, m.end()) for m in regex.finditer(r"\s*\n\s*", text)
+                  if kept.isdisjoint(range(*m.span()))}
+    expected = {j for j in after_runs if 0 < j < len(doc.view)}
+    assert _soft_breaks(doc) == expected
+    return len(expected)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(NOISY_ALPHABET, max_size=120).map("".join))
+def test_soft_breaks_are_the_line_breaks_the_view_leaves_out_whole(text: str) -> None:
+    assert_soft_breaks_are_runs_left_out(text)
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name[:3])
+def test_soft_breaks_of_a_seed_with_more_line_breaks(seed: Path) -> None:
+    text = regex.sub(r"(?<=[^\n]{20}，[^\n]{3})", " \n ", seed.read_text(encoding="utf-8"))
+    assert assert_soft_breaks_are_runs_left_out(text) > 0
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(NOISY_ALPHABET, max_size=120).map("".join))

@@ -3,13 +3,22 @@ stretch the needed-text test rejects holds no match."""
 
 from __future__ import annotations
 
+import pytest
 import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gonghui_extract import Pipeline
 from gonghui_extract.dimensions.dates import DateGrammar, _compile
-from gonghui_extract.prefilter import beginnings, literal_needs, with_line_start_guard, with_prefix_guard
+from gonghui_extract.prefilter import (
+    NeededTextPattern,
+    beginnings,
+    edge_characters,
+    literal_needs,
+    with_line_start_guard,
+    with_prefix_guard,
+)
+from gonghui_extract.segment import SegmentRules
 
 
 def _joined(pattern: str) -> set[str] | None:
@@ -120,3 +129,60 @@ def test_a_line_start_guarded_pattern_finds_the_same_matches(pattern: str, text:
     flags = regex.V1 | regex.MULTILINE
     found = [m.span() for m in regex.finditer(pattern, text, pos=start, endpos=end, flags=flags)]
     assert [m.span() for m in regex.finditer(guarded, text, pos=start, endpos=end, flags=flags)] == found
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="(（)）工宣揭阳 ,。", max_size=30))
+def test_a_needed_text_pattern_finds_what_its_pattern_finds(text: str) -> None:
+    guarded = NeededTextPattern.compile("t", r"[(（]\p{Han}{1,4}工宣?[)）]", "test")
+    assert guarded.clauses
+    assert ([m.span() for m in guarded.finditer(text)]
+            == [m.span() for m in guarded.pattern.finditer(text)])
+    assert (guarded.search(text) is None) == (guarded.pattern.search(text) is None)
+
+
+def test_edge_characters_only_of_edges_every_match_is_pinned_to() -> None:
+    assert edge_characters("^【[^】]{1,16}】$") == ("【", "】")
+    assert edge_characters("^(?:来源|据)[:：]") == ("据|来", None)
+    assert edge_characters("^a|b$") == (None, None)  # each edge has a branch not pinned to it
+    assert edge_characters("^x?$") == (None, None)  # a match may be empty
+    assert edge_characters("\\Ax\\b$") == (None, "x")  # only ^ and $ pin; \b consumes nothing
+    assert edge_characters("^a\\$") == ("a", None)  # an escaped $ is a character
+
+
+ROLE_RULES = Pipeline().rules.get(SegmentRules).roles
+LINE_PIECES = st.sampled_from([*"【】■▲►(（)）:：、/。，, 张李陈欧阳健玲工会总委供图稿影摄",
+                               "记者", "通讯员", "县总工会", "主席", "来源", "揭阳", "本报"])
+
+
+def _assert_edges_hold(line: str) -> int:
+    """Each role rule matching ``line`` begins and ends it with characters its derived edges allow."""
+    matched = 0
+    for rule in ROLE_RULES:
+        first, last = edge_characters(rule.pattern)
+        if regex.search(rule.pattern, line, flags=regex.V1):
+            matched += 1
+            assert first is None or regex.fullmatch(first, line[0], flags=regex.V1), rule.id
+            assert last is None or regex.fullmatch(last, line[-1], flags=regex.V1), rule.id
+    return matched
+
+
+@pytest.mark.parametrize("line", ["【主席之声】", "揭阳市总工会", "■全媒体记者 许接英 通讯员 凌向中",
+                                  "(记者 张三 通讯员 李四)", "盱眙县政协副主席、县总工会主席陈健",
+                                  "滨海县总工会李玲玲", "尤嘉 张丙涛 摄", "刘斌/摄", "单位供图", "(卢秀樱)",
+                                  "来源:《工人日报》", "■2024年中山工会工作创新培训班现场"])
+def test_a_furniture_line_begins_and_ends_as_its_rule_derives(line: str) -> None:
+    assert _assert_edges_hold(line) > 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(LINE_PIECES, min_size=1, max_size=12).map("".join))
+def test_a_line_a_role_rule_matches_begins_and_ends_as_derived(line: str) -> None:
+    _assert_edges_hold(line)
+
+
+def test_role_rules_give_edges_to_test() -> None:
+    """Every role rule of segment.yaml is pinned to ^; those that end with $ to it as well."""
+    for rule in ROLE_RULES:
+        first, last = edge_characters(rule.pattern)
+        assert first is not None and (last is not None) == rule.pattern.endswith("$"), rule.id

@@ -8,19 +8,22 @@ then its phrase table wherever that keeps the length: 瞭解 → 了解), so
 ``Doc.to_source`` only has to record, for each view character, where it came
 from.  Folding is one ``str.translate`` over a table built for the characters
 of the text that are new to this Rules instance plus one OpenCC call, so no
-Python loop runs per character of the text.
+Python loop runs per character of the text, nor is an object made per
+character to find the new ones: a character class of those already known
+and left as they are skips them in one scan.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from .doc import Doc, offsets
-from .patterns import SafePattern
 from .pipeline import component
+from .prefilter import NeededTextPattern
 from .rules import PatternEntry, RuleFile, Rules, rule_file
 
 
@@ -45,6 +48,10 @@ class NormaliseRules(RuleFile):
     substitute: list[SubstituteRule] = []
 
 
+#: finds every character: nothing is known to stay as it is yet
+_ANY_CHARACTER = re.compile(r"(?s).")
+
+
 @dataclass
 class _Folder:
     """The per-character fold of one Rules instance, grown as new characters are seen."""
@@ -54,9 +61,15 @@ class _Folder:
     table: dict[int, str] = field(default_factory=dict)
     seen: set[str] = field(default_factory=set)
     changed: set[str] = field(default_factory=set)  # the characters ``table`` maps
+    #: finds the characters outside a snapshot of ``seen`` less ``changed``: those a text may need
+    #: learnt or folded.  A class scan (``re``: no backtracking, so no timeout to guard) costs a few
+    #: ns a character where ``set(text)`` makes a str object of each; it is rebuilt when ``seen`` has
+    #: doubled, so its building costs at most twice the last one.
+    unsettled: re.Pattern = _ANY_CHARACTER
+    settled: int = 0  # how many characters ``seen`` held when ``unsettled`` was built
 
     def fold(self, text: str) -> str:
-        chars = set(text)
+        chars = set(self.unsettled.findall(text))  # holds every new or changed character of the text
         new = chars - self.seen
         if new:
             self._learn(sorted(new))
@@ -86,6 +99,10 @@ class _Folder:
             if out != ch and ch not in self.keep:
                 self.table[ord(ch)] = out
                 self.changed.add(ch)
+        if len(self.seen) >= 2 * self.settled:
+            self.settled = len(self.seen)
+            stays = "".join(map(re.escape, sorted(self.seen - self.changed)))
+            self.unsettled = re.compile(f"[^{stays}]") if stays else _ANY_CHARACTER
 
     def _width(self, ch: str) -> str:
         if ch.isascii() or ch in self.keep:
@@ -103,7 +120,13 @@ def _folder(cfg: NormaliseRules) -> _Folder:
     return _Folder(cfg.keep, converter)
 
 
-def _dropped_spans(text: str, drops: list[SafePattern], warnings: list) -> list[tuple[int, int]]:
+def _pattern(rule_id: str, source: str) -> NeededTextPattern:
+    """A drop or substitute pattern: it scans a text only when the text holds what every match
+    needs; most texts have no stray mark, no letter inside a number."""
+    return NeededTextPattern.compile(rule_id, source, "normalise.yaml")
+
+
+def _dropped_spans(text: str, drops: list[NeededTextPattern], warnings: list) -> list[tuple[int, int]]:
     """The merged, sorted stretches of ``text`` the view leaves out."""
     spans = sorted((m.start(), m.end()) for p in drops for m in p.finditer(text, warnings)
                    if m.end() > m.start())
@@ -120,11 +143,10 @@ def _dropped_spans(text: str, drops: list[SafePattern], warnings: list) -> list[
 def normalise(doc: Doc, rules: Rules) -> None:
     """Build ``doc.view`` and ``doc.to_source`` from ``doc.text``."""
     cfg = rules.get(NormaliseRules)
-    drops = rules.memo("normalise.drop", lambda: [
-        SafePattern.compile(r.id, r.pattern, "normalise.yaml") for r in cfg.drop])
+    drops = rules.memo("normalise.drop", lambda: [_pattern(r.id, r.pattern) for r in cfg.drop])
     folder = rules.memo("normalise.fold", lambda: _folder(cfg))
     substitutes = rules.memo("normalise.substitute", lambda: [
-        (SafePattern.compile(r.id, r.pattern, "normalise.yaml"), r.to) for r in cfg.substitute])
+        (_pattern(r.id, r.pattern), r.to) for r in cfg.substitute])
     text = doc.text
     pieces, runs, kept_from = [], [], 0
     for start, end in [*_dropped_spans(text, drops, doc.warnings), (len(text), len(text))]:
@@ -136,7 +158,7 @@ def normalise(doc: Doc, rules: Rules) -> None:
     doc.to_source = offsets(runs)
 
 
-def _substitute(view: str, substitutes: list[tuple[SafePattern, str]], warnings: list) -> str:
+def _substitute(view: str, substitutes: list[tuple[NeededTextPattern, str]], warnings: list) -> str:
     """Replace the single characters the substitute rules match; the view keeps its length."""
     hits = [(m.start(), to) for pattern, to in substitutes for m in pattern.finditer(view, warnings)
             if m.end() == m.start() + 1]

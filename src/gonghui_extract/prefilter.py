@@ -19,11 +19,13 @@ other flags (a case-insensitive pattern would need case-insensitive tests).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
 import regex
+
+from .patterns import SafePattern
 
 #: how many leading characters the guard tests
 _LENGTH = 2
@@ -383,3 +385,94 @@ def literal_needs(pattern: str, known: str | None = None) -> Callable[[str, int,
         return all(any(t in stretch for t in clause) for clause in clauses)
 
     return holds
+
+
+@dataclass(frozen=True)
+class NeededTextPattern:
+    """A rule pattern run only on a text that holds what every match of it needs (the clauses
+    ``literal_needs`` tests): a rule that runs once per text or paragraph and rarely matches skips
+    most of them unread.  Each clause is tested by ``map`` over ``str.__contains__``, in C."""
+
+    pattern: SafePattern
+    clauses: tuple[Clause, ...]  # a match needs one text of each
+
+    @classmethod
+    def compile(cls, rule_id: str, source: str, origin: str) -> NeededTextPattern:
+        node = _parse(source)
+        return cls(SafePattern.compile(rule_id, source, origin), tuple(_needs(node)) if node else ())
+
+    @property
+    def rule_id(self) -> str:
+        return self.pattern.rule_id
+
+    def may_match(self, text: str) -> bool:
+        return all(any(map(text.__contains__, clause)) for clause in self.clauses)
+
+    def finditer(self, text: str, warnings: list | None = None) -> Iterator[regex.Match]:
+        return self.pattern.finditer(text, warnings) if self.may_match(text) else iter(())
+
+    def search(self, text: str) -> regex.Match | None:
+        return self.pattern.search(text) if self.may_match(text) else None
+
+
+# --- the first and last character of a match pinned to the start or end of a line ------------------
+
+#: ``^`` and ``$`` as the edge parser reads them: anchors (lookarounds with no body, consuming
+#: nothing) told apart from the others, which stay ``_ANCHOR``
+_START = _Look(None, ahead=False, positive=True)
+_END = _Look(None, ahead=True, positive=True)
+
+
+class _EdgeParser(_Parser):
+    """The parser, with ``^`` and ``$`` told apart from the other anchors."""
+
+    def item(self) -> _Node:
+        char = self.pattern[self.pos]
+        if char in "^$":
+            self.pos += 1
+            return _START if char == "^" else _END
+        return super().item()
+
+
+def _pinned(node: _Node, edge: _Look) -> bool:
+    """Whether every match of ``node`` begins (``_START``) or ends (``_END``) at that anchor."""
+    if isinstance(node, _Alt):
+        return all(_pinned(branch, edge) for branch in node.branches)
+    if isinstance(node, _Seq):
+        return (node.items[0] if edge is _START else node.items[-1]) is edge
+    return node is edge
+
+
+def _reversed(node: _Node) -> _Node:
+    """``node`` read backwards: what its matches end with is what the reversed node's begin with."""
+    if isinstance(node, _Seq):
+        return _Seq(tuple(_reversed(item) for item in reversed(node.items)))
+    if isinstance(node, _Alt):
+        return _Alt(tuple(_reversed(branch) for branch in node.branches))
+    if isinstance(node, _Repeat):
+        return _Repeat(_reversed(node.body), node.least, node.most)
+    return node  # a character, or a lookaround: it consumes nothing, whichever way it reads
+
+
+def edge_characters(pattern: str) -> tuple[str | None, str | None]:
+    """For a pattern run on text without line breaks (where ``^`` is its start and ``$`` its end):
+    a regex matching one character that the first character of every match is, when every match
+    begins at ``^``, and one that the last is, when every match ends at ``$``; None for an edge
+    a match is not pinned to, may be empty at, or the analysis does not model."""
+    try:
+        node = _EdgeParser(pattern).whole()
+    except (_Unmodelled, IndexError, ValueError):
+        return None, None
+
+    def first_character(pinned_node: _Node) -> str | None:
+        try:
+            found = _beginnings(pinned_node)
+        except _Unmodelled:
+            return None
+        if () in found:
+            return None
+        return "|".join(sorted({beginning[0] for beginning in found}))
+
+    first = first_character(node) if _pinned(node, _START) else None
+    last = first_character(_reversed(node)) if _pinned(node, _END) else None
+    return first, last
