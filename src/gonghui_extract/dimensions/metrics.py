@@ -22,6 +22,7 @@ from ..doc import Candidate, Doc
 from ..numerals import NumberParser, NumeralTables, scale
 from ..patterns import SafePattern, alternation
 from ..pipeline import component
+from ..prefilter import NeededTextPattern
 from ..records import Qualifier
 from ..rules import RuleEntry, RuleFile, Rules, rule_file
 
@@ -267,14 +268,15 @@ class MetricMatcher:
         sep = f"{inclusive}(?P<sep>{alternation(self.quals.range_separators)})"
         return f"{side('1')}(?:{sep}{side('2')})?{post}"
 
-    def _negative(self, rule: NegativeRule) -> SafePattern:
+    def _negative(self, rule: NegativeRule) -> NeededTextPattern:
         units = f"(?:{self.unit_words})"
         if rule.words:
             source = f"(?<![{self.numeral_class}\\d])(?:{alternation(rule.words)})"
         else:
             source = (rule.pattern or "").replace("{number}", self.number).replace(
                 "{numeral}", self.numeral_class).replace("{unit}", units)
-        return SafePattern.compile(rule.id, source, "metrics/negatives.yaml")
+        # most negatives need a word most texts lack (届, 以上, 一次): such a text is not scanned
+        return NeededTextPattern.compile(rule.id, source, "metrics/negatives.yaml")
 
     # -- reading a match -------------------------------------------------------------------
 
