@@ -15,6 +15,7 @@ from gonghui_extract.prefilter import (
     beginnings,
     edge_characters,
     literal_needs,
+    nonempty_start,
     with_line_start_guard,
     with_prefix_guard,
 )
@@ -186,3 +187,24 @@ def test_role_rules_give_edges_to_test() -> None:
     for rule in ROLE_RULES:
         first, last = edge_characters(rule.pattern)
         assert first is not None and (last is not None) == rule.pattern.endswith("$"), rule.id
+
+
+_SKIP_PATTERNS = [r"^(?:[/／]\p{Han})?(?:不等|左右)?(?:的|组成的|构成的)?", r"^(?:ab|c)?d*", r"^x+|^y"]
+
+
+def test_nonempty_start_only_of_patterns_pinned_to_the_start() -> None:
+    assert nonempty_start(_SKIP_PATTERNS[0]) == "[/／]|不|左|构|的|组"
+    assert nonempty_start(r"^(?:ab|c)?d*") == "a|c|d"
+    assert nonempty_start(r"^x+|^y") == "x|y"
+    assert nonempty_start(r"x|^y") is None  # a match may begin anywhere
+    assert nonempty_start(r"^(?:)") is None  # never more than empty
+    assert nonempty_start(r"^(?=a)\1") is None  # not modelled
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_SKIP_PATTERNS), st.text(alphabet="/／的构组成不等左右abcdxyz工会", max_size=12))
+def test_a_text_not_starting_as_derived_holds_at_most_the_empty_match(pattern: str, text: str) -> None:
+    start = regex.compile(nonempty_start(pattern))
+    if start.match(text[:1]) is None:
+        found = regex.compile(pattern, regex.V1).search(text)
+        assert found is None or found.span() == (0, 0)

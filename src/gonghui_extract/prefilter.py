@@ -476,3 +476,16 @@ def edge_characters(pattern: str) -> tuple[str | None, str | None]:
     first = first_character(node) if _pinned(node, _START) else None
     last = first_character(_reversed(node)) if _pinned(node, _END) else None
     return first, last
+
+
+def nonempty_start(pattern: str) -> str | None:
+    """For a pattern whose every match begins at ``^`` (the start of the text it searches): a regex
+    matching one character that every non-empty match begins with; None when its matches are not
+    pinned to ``^``, are always empty, or the analysis does not model it.  On a text whose first
+    character it does not match, the pattern finds at most the empty match at the start."""
+    try:
+        node = _EdgeParser(pattern).whole()
+        found = _beginnings(node) if _pinned(node, _START) else frozenset()
+    except (_Unmodelled, IndexError, ValueError):
+        return None
+    return "|".join(sorted({beginning[0] for beginning in found if beginning})) or None

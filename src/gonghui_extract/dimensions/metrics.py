@@ -22,7 +22,7 @@ from ..doc import Candidate, Doc
 from ..numerals import NumberParser, NumeralTables, scale
 from ..patterns import SafePattern, alternation
 from ..pipeline import component
-from ..prefilter import NeededTextPattern
+from ..prefilter import NeededTextPattern, nonempty_start
 from ..records import Qualifier
 from ..rules import RuleEntry, RuleFile, Rules, rule_file
 
@@ -198,6 +198,11 @@ class MetricMatcher:
                                                 "metrics/indicators.yaml")
         self.after_skip = SafePattern.compile("indicators.after_skip", self.ind.after_skip or "^",
                                               "metrics/indicators.yaml")
+        # after_skip is asked of every metric's following words and nearly always takes nothing:
+        # where their first character cannot begin what it takes, it is not run
+        skip_start = nonempty_start(self.ind.after_skip or "^")
+        self._skip_start = regex.compile(skip_start) if skip_start else None
+        self._may_skip: dict[str, bool] = {}
         units = f"(?:{self.unit_words})"
         self.after_cut = SafePattern.compile("indicators.after_boundaries", "|".join(filter(None, [
             alternation(self.ind.after_boundaries), r"\d", f"[{self.numeral_class}]+{units}"])),
@@ -315,6 +320,18 @@ class MetricMatcher:
         raw = m.string[m.start(g["num"]):max(m.end(g["mag"]), m.end(g["inb"]))]
         magnitude = self._factor(num[len(core):] + extra)
         return _Quantity(low, high, raw, magnitude, unit, unit_text, tuple(q for q in qualifiers if q))
+
+    def skip_length(self, text: str) -> int:
+        """How many characters after_skip takes off the start of ``text``."""
+        if self._skip_start is not None:
+            first = text[:1]
+            may = self._may_skip.get(first)
+            if may is None:
+                may = self._may_skip[first] = self._skip_start.match(first) is not None
+            if not may:
+                return 0
+        skip = self.after_skip.search(text)
+        return skip.end() if skip else 0
 
     def _hedged(self, m: regex.Match, g: dict[str, int]) -> bool:
         """A lone magnitude after a non-exact qualifier counts one of it: 近万名 → under 10000."""
@@ -597,9 +614,7 @@ def _after(mm: MetricMatcher, view: str, clauses: _Clauses, cand: Candidate) -> 
 
 def _words_after(mm: MetricMatcher, view: str, clauses: _Clauses, pos: int) -> tuple[str, str]:
     text = view[pos:clauses.end(pos)]
-    skip = mm.after_skip.search(text)
-    if skip:
-        text = text[skip.end():]
+    text = text[mm.skip_length(text):]
     quoted = _QUOTED.match(text)
     if quoted:
         return quoted.group(1), ""
