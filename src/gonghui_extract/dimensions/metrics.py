@@ -212,6 +212,7 @@ class MetricMatcher:
         self.lead_words = regex.compile(f"^(?:{alternation(self.ind.lead_words) or never})+")
         self.trail_words = regex.compile(f"^(?:{reversed_trail or never})+")  # run on reversed text
         self.money_context = regex.compile(alternation(self.units.money_context) or never)
+        self.lead_boundary = regex.compile(alternation(self.ind.lead_boundaries) or never)
         detached = [(w, q.max_gap) for q in self.quals.qualifiers for w in q.detached]
         self.detached = regex.compile(alternation([w for w, _ in detached])) if detached else None
         self.detached_reach = max((gap + len(w) for w, gap in detached), default=0)
@@ -576,10 +577,12 @@ def _without_dates(view: str, start: int, end: int, dates: list[tuple[int, int]]
 def _trim(text: str, mm: MetricMatcher) -> str:
     """After the last lead boundary (before it if nothing is left), without lead and trail words."""
     text = "".join(text.split())
-    boundary = max(((text.rfind(b), b) for b in mm.ind.lead_boundaries if b in text), default=None)
-    if boundary is None:
+    # the boundary word starting last (the longest of those starting there), as max((rfind, word))
+    boundaries = mm.lead_boundary.findall(text, overlapped=True)
+    if not boundaries:
         return _strip_words(text, mm)
-    at, word = boundary
+    word = boundaries[-1]
+    at = text.rfind(word)
     return _strip_words(text[at + len(word):], mm) or _strip_words(text[:at], mm)
 
 
