@@ -40,6 +40,19 @@ class SafePattern:
             if warnings is not None:
                 warnings.append((self.rule_id, f"pattern timed out after {TIMEOUT_SECONDS}s; rule skipped"))
 
+    def spans(self, text: str, warnings: list | None = None, pos: int = 0, endpos: int | None = None
+              ) -> list[tuple[int, int]]:
+        """The (start, end) of every match, gathered in C: a scan with tens of thousands of
+        matches (clause breaks) runs no Python per match.  On timeout: those found before it."""
+        found: list[tuple[int, int]] = []
+        try:
+            found.extend(map(regex.Match.span, self.compiled.finditer(
+                text, pos, len(text) if endpos is None else endpos, timeout=TIMEOUT_SECONDS)))
+        except TimeoutError:
+            if warnings is not None:
+                warnings.append((self.rule_id, f"pattern timed out after {TIMEOUT_SECONDS}s; rule skipped"))
+        return found
+
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> regex.Match | None:
         """First match or None; a timeout counts as no match."""
         try:

@@ -507,7 +507,7 @@ class _Clauses:
     """The clause breaks of one view, found once; a clause reaches at most ``reach`` characters."""
 
     def __init__(self, mm: MetricMatcher, doc: Doc, reach: int = 80):
-        spans = [m.span() for m in mm.clause_break.finditer(doc.view, doc.warnings)]
+        spans = mm.clause_break.spans(doc.view, doc.warnings)
         self.starts = [start for start, _ in spans]
         self.ends = [end for _, end in spans]
         self.size, self.reach = len(doc.view), reach
