@@ -133,3 +133,12 @@ def test_any_decimal_amount_scales_exactly(digits: int, places: int, magnitude: 
     assert gonghui_extract.parse_number(written + word) == expected
     found = gonghui_extract.extract(f"发放帮扶救助金{written}{word}元").metrics
     assert [m.value for m in found] == [expected]
+
+
+@given(st.one_of(st.integers(0, 10**16).map(float), st.floats(0, 1e9, allow_nan=False)),
+       st.sampled_from([1, 10, 100, 1000, 10**4, 10**8, 10**12, 0.1, 0.01]))
+def test_scale_is_the_decimal_product_whichever_way_it_is_computed(value: float, factor: float) -> None:
+    """Whole numbers multiply as floats below 2**53, the rest in Decimal: never a different value."""
+    from gonghui_extract.numerals import scale
+
+    assert repr(scale(value, factor)) == repr(float(Decimal(repr(value)) * Decimal(repr(float(factor)))))

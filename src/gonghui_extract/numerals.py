@@ -69,8 +69,18 @@ def compact(text: str) -> str:
     return _THOUSANDS.sub("", "".join(fold(text).split()))
 
 
+#: below this, whole numbers multiply exactly as floats
+_EXACT_FLOAT = 2.0**53
+
+
 def scale(value: float, factor: float) -> float:
-    """``value × factor`` in decimal, as written: 1.36万 is 13600, not 13599.999999999998."""
+    """``value × factor`` in decimal, as written: 1.36万 is 13600, not 13599.999999999998.
+
+    Whole numbers whose product a float holds exactly (below 2**53: 280 × 1, 52 × 10000)
+    multiply as floats, the same value without two Decimals."""
+    value, factor = float(value), float(factor)
+    if value.is_integer() and factor.is_integer() and abs(value * factor) < _EXACT_FLOAT:
+        return value * factor
     return float(Decimal(repr(value)) * Decimal(repr(factor)))
 
 
