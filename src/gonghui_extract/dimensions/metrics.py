@@ -497,7 +497,7 @@ def _unit(mm: MetricMatcher, doc: Doc, clauses: _Clauses, m: regex.Match,
     if mm.money_context.search(doc.view, clause_start, m.start()):
         return money, "units.money_context"
     window = doc.view[m.end():m.end() + (mm.units.people_window or 0)]
-    head = regex.match(r"\p{Han}+", window)
+    head = _HAN_RUN.match(window)
     if head and any(head.group().endswith(n) or n in head.group() for n in mm.units.people_nouns):
         return mm.units.people_unit, "units.people_nouns"
     return None, ""
@@ -600,6 +600,7 @@ def _strip_words(text: str, mm: MetricMatcher) -> str:
     return text
 
 
+_HAN_RUN = regex.compile(r"\p{Han}+")
 _QUOTED = regex.compile(r"[“\"「『]([^“”\"「」『』]{1,20})[”\"」』]")
 _NO_QUOTES = str.maketrans("", "", "“”\"「」『』")
 _PHRASE = regex.compile(r"(?:\([^()]{0,8}\)|（[^（）]{0,8}）|[^\s、，,；;。！？!?：:…])+")
