@@ -120,15 +120,14 @@ class Scope:
         if not counts:  # no body names its place: count the places themselves
             counts = Counter(self.gaz.divisions(w)[0] for _, _, w in self.gaz.scan(view, start, end)
                              if len(self.gaz.divisions(w)) == 1)
-        ranked = sorted(counts, key=lambda d: (counts[d], -self._first(anchors, d), d.code))
+        first: dict[Division, int] = {}  # where each division is first an anchor
+        for pos, div, _ in anchors:
+            first.setdefault(div, pos)
+        ranked = sorted(counts, key=lambda d: (counts[d], -first.get(d, 1 << 30), d.code))
         self.dominant = ranked[-1] if ranked else None
         self.anchors = anchors
         self._anchor_starts = [pos for pos, _, _ in anchors]  # sorted: perspective_at bisects them
         self._after = self._walk(anchors)
-
-    @staticmethod
-    def _first(anchors: list[tuple[int, Division, bool]], div: Division) -> int:
-        return next((pos for pos, d, _ in anchors if d == div), 1 << 30)
 
     def _walk(self, anchors: list[tuple[int, Division, bool]]) -> list[Division | None]:
         """The region in view just after each anchor, computed in one pass over the anchors.
