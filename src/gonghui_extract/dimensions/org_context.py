@@ -120,14 +120,14 @@ class Scope:
         if not counts:  # no body names its place: count the places themselves
             counts = Counter(self.gaz.divisions(w)[0] for _, _, w in self.gaz.scan(view, start, end)
                              if len(self.gaz.divisions(w)) == 1)
-        ranked = sorted(counts, key=lambda d: (counts[d], -self._first(anchors, d), d.code))
+        first: dict[Division, int] = {}  # where each division is first an anchor
+        for pos, div, _ in anchors:
+            first.setdefault(div, pos)
+        ranked = sorted(counts, key=lambda d: (counts[d], -first.get(d, 1 << 30), d.code))
         self.dominant = ranked[-1] if ranked else None
         self.anchors = anchors
+        self._anchor_starts = [pos for pos, _, _ in anchors]  # sorted: perspective_at bisects them
         self._after = self._walk(anchors)
-
-    @staticmethod
-    def _first(anchors: list[tuple[int, Division, bool]], div: Division) -> int:
-        return next((pos for pos, d, _ in anchors if d == div), 1 << 30)
 
     def _walk(self, anchors: list[tuple[int, Division, bool]]) -> list[Division | None]:
         """The region in view just after each anchor, computed in one pass over the anchors.
@@ -151,7 +151,7 @@ class Scope:
 
     def perspective_at(self, pos: int) -> Division | None:
         """The region in view at ``pos``: that after the last anchor before it."""
-        i = bisect_left(self.anchors, pos, key=lambda a: a[0])
+        i = bisect_left(self._anchor_starts, pos)
         return self._after[i - 1] if i else self.dominant
 
 
@@ -260,20 +260,16 @@ class Resolver:
         written: dict[str, dict[str, list[int]]] = {}  # kind → name → starts
         for other, _, other_name, _, _ in first:
             written.setdefault(other.kind, {}).setdefault(other_name, []).append(other.start)
+        fuller: dict[tuple[str, str], list[tuple[str, list[int]]]] = {}  # (kind, name) → its fuller forms
         out = []
         for m, here, name, fallback, how in first:
             if how in ("alias", "short_form"):
                 out.append((m, self.fields(m, name, how, here)))
                 continue
-            expanded = self.expand(name)
+            if (m.kind, name) not in fuller:
+                fuller[m.kind, name] = self._fuller_forms(name, m.kind, written[m.kind])
             best = None
-            for other_name, starts in written[m.kind].items():
-                if len(other_name) <= len(name):
-                    continue
-                if not (other_name.endswith(name) or _abbreviates(name, other_name, self.t)
-                        or (expanded and other_name.endswith(expanded))
-                        or (m.kind == "company" and other_name.startswith(name))):
-                    continue
+            for other_name, starts in fuller[m.kind, name]:
                 key = (self._fit(other_name, here), -_nearest(starts, m.start))
                 if best is None or key > best[0]:
                     best = (key, other_name)
@@ -283,6 +279,16 @@ class Resolver:
                 name, how = fallback, "region"
             out.append((m, self.fields(m, name, how, here)))
         return out
+
+    def _fuller_forms(self, name: str, kind: str, names: dict[str, list[int]]) -> list[tuple[str, list[int]]]:
+        """The ``names`` of ``kind`` that may be fuller forms of ``name`` (with where each is
+        written), in the order first written: the same for every mention of ``name``."""
+        expanded = self.expand(name)
+        return [(other_name, starts) for other_name, starts in names.items()
+                if len(other_name) > len(name)
+                and (other_name.endswith(name) or _abbreviates(name, other_name, self.t)
+                     or (expanded and other_name.endswith(expanded))
+                     or (kind == "company" and other_name.startswith(name)))]
 
     def fields(self, m: Mention, name: str, how: str, here: Division | None) -> dict:
         key = (name, here.code if here else None)

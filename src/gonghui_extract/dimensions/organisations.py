@@ -38,7 +38,7 @@ class SuffixGroup(BaseModel):
     kind: OrgKind
     start: Literal["place", "place_only", "any"]
     bare: bool = False
-    not_after: list[str] = Field(default_factory=list)
+    not_after: tuple[str, ...] = ()
     surfaces: list[str]
 
 
@@ -70,13 +70,13 @@ class OrgBoundaries(RuleFile):
     kill_starts: list[str] = Field(default_factory=list)
     kill_patterns: list[str] = Field(default_factory=list)
     level_words: list[LevelWord] = Field(default_factory=list)
-    not_level_words: list[str] = Field(default_factory=list)
+    not_level_words: tuple[str, ...] = ()
     level_left_negatives: list[str] = Field(default_factory=list)
-    national_prefixes: list[str] = Field(default_factory=list)
-    zone_words: list[str] = Field(default_factory=list)
+    national_prefixes: tuple[str, ...] = ()
+    zone_words: tuple[str, ...] = ()
     town_pattern: str = r"\p{Han}{2,4}?(?:镇|乡|街道)"
     sub_units: list[str] = Field(default_factory=list)
-    head_endings: list[str] = Field(default_factory=list)
+    head_endings: tuple[str, ...] = ()
     union_after_company: list[str] = Field(default_factory=list)
     union_after_kinds: list[OrgKind] = Field(default_factory=lambda: ["company"])
 
@@ -86,8 +86,8 @@ class Alias(BaseModel):
     surfaces: list[str]
     name: str
     kind: OrgKind
-    not_before: list[str] = Field(default_factory=list)
-    not_after: list[str] = Field(default_factory=list)
+    not_before: tuple[str, ...] = ()
+    not_after: tuple[str, ...] = ()
 
 
 class FederationShort(BaseModel):
@@ -103,7 +103,7 @@ class SharedBody(BaseModel):
     levels: list[str] = Field(default_factory=list)
     joiners: list[str] = [""]
     kinds: list[OrgKind] = Field(default_factory=list)
-    after: list[str] = Field(default_factory=list)
+    after: tuple[str, ...] = ()
 
 
 class Canonical(BaseModel):
@@ -138,9 +138,9 @@ class OrgExclusions(RuleFile):
     """Bylines, quoted platforms and collective names."""
 
     bylines: list[PatternEntry] = Field(default_factory=list)
-    quoted_platform_followers: list[str] = Field(default_factory=list)
+    quoted_platform_followers: tuple[str, ...] = ()
     mechanism_max_length: int = 16
-    bare_not_before: list[str] = Field(default_factory=list)
+    bare_not_before: tuple[str, ...] = ()
     quotes: list[tuple[str, str]] = Field(default_factory=list)
     collective_after_place: list[str] = Field(default_factory=list)
     heading_line: str = r"(?m)^[^。，,；;！!？?\n]{2,40}$"
@@ -367,7 +367,7 @@ class Finder:
         ch = view[pos] if pos < end else ""
         if ch not in self.t.level_words:
             return None
-        if view.startswith(tuple(b.not_level_words), pos):
+        if view.startswith(b.not_level_words, pos):
             return None
         if pos > 0 and (view[pos - 1] in b.level_left_negatives
                         or view[pos - 1] in self.t.level_words[ch].left_negatives):
@@ -390,7 +390,7 @@ class Finder:
         word standing for the region (市), a zone word (经开区) or a town (江村镇).
         """
         view, t = self.view, self.t
-        if view.startswith(tuple(t.b.national_prefixes), start):
+        if view.startswith(t.b.national_prefixes, start):
             return True
         chain_end = self.place_chain_end(start, end)
         if chain_end > start:
@@ -399,7 +399,7 @@ class Finder:
         if self.level_at(start, end):
             m.level = view[start]
             return True
-        if view.startswith(tuple(t.b.zone_words), start):
+        if view.startswith(t.b.zone_words, start):
             return True
         return bool(t.town.match(view, start, end))
 
@@ -426,7 +426,7 @@ class Finder:
 
     def _from_suffix(self, s: int, e: int, group: SuffixGroup, floor: int) -> Mention | None:
         view = self.view
-        if view.startswith(tuple(group.not_after), e):
+        if view.startswith(group.not_after, e):
             return None
         run = self.run_start(s, floor)
         mention = Mention(0, e, "", group.kind, group.id)
@@ -484,7 +484,7 @@ class Finder:
         """党支部 after 某某有限公司 is a part of that company, not a body of its own."""
         if suffix not in self.t.b.sub_units or not stem:
             return False
-        return stem.endswith(self.t.all_suffixes) or stem.endswith(tuple(self.t.b.head_endings))
+        return stem.endswith(self.t.all_suffixes) or stem.endswith(self.t.b.head_endings)
 
     def aliases(self) -> list[Mention]:
         if self.t.alias_pattern is None:
@@ -492,9 +492,9 @@ class Finder:
         out = []
         for m in self.t.alias_pattern.finditer(self.view, self.warnings):
             alias = self.t.alias_by_surface[m.group()]
-            if self.view.endswith(tuple(alias.not_before), 0, m.start()):
+            if self.view.endswith(alias.not_before, 0, m.start()):
                 continue
-            if self.view.startswith(tuple(alias.not_after), m.end()):
+            if self.view.startswith(alias.not_after, m.end()):
                 continue
             out.append(Mention(m.start(), m.end(), m.group(), alias.kind, alias.id,
                                name=alias.name, priority=2))
@@ -572,7 +572,7 @@ def _shared_bodies(view: str, mentions: list[Mention], t: Tables) -> list[Mentio
             pos = m.start - len(joiner) - 1
             if pos < 0 or view[m.start - len(joiner):m.start] != joiner or view[pos] not in rule.levels:
                 continue
-            if pos == 0 or not t.name_char.match(view, pos - 1) or view.endswith(tuple(rule.after), 0, pos):
+            if pos == 0 or not t.name_char.match(view, pos - 1) or view.endswith(rule.after, 0, pos):
                 out.append(Mention(pos, pos + 1, view[pos], m.kind, rule.id, level=view[pos], body=body))
             break
     return out
@@ -598,9 +598,9 @@ def _excluded(view: str, m: Mention, t: Tables) -> bool:
     """A quoted platform (“台山工会”微信公众号) or a bare body in a quoted mechanism (“法院+工会”)."""
     quote = _inside_quote(view, m, t)
     after = m.end + len(quote[1]) if quote else m.end
-    if quote and view.startswith(tuple(t.excl.quoted_platform_followers), after):
+    if quote and view.startswith(t.excl.quoted_platform_followers, after):
         return True
-    if m.bare and view.startswith(tuple(t.excl.bare_not_before), m.end):
+    if m.bare and view.startswith(t.excl.bare_not_before, m.end):
         return True
     if m.bare:
         limit = t.excl.mechanism_max_length

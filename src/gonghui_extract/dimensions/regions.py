@@ -90,12 +90,15 @@ class Gazetteer:
         self._in_text = {w for w, places in self._names.items()  # names free text uses
                           if any(not p.short or any(d.level != "county" for d in p.divisions)
                                  for p in places)}
-        self._by_head: dict[str, list[str]] = {}  # first two characters → names, longest first
-        self._by_tail: dict[str, list[str]] = {}  # last two characters → names free text uses, longest first
+        # first two characters → the lengths of the names they begin, longest first; last two
+        # characters → those of the names free text uses they end: a lookup tries each length
+        # once (one name at most can be written there), not each name
+        self._head_lengths: dict[str, list[int]] = {}
+        self._tail_lengths: dict[str, list[int]] = {}
         for written in sorted(self._names, key=len, reverse=True):
-            self._by_head.setdefault(written[:2], []).append(written)
+            _add_length(self._head_lengths, written[:2], len(written))
             if written in self._in_text:
-                self._by_tail.setdefault(written[-2:], []).append(written)
+                _add_length(self._tail_lengths, written[-2:], len(written))
 
     @staticmethod
     def _short_form(name: str, type_words: list[str], ethnic_tail: regex.Pattern | None) -> str | None:
@@ -126,8 +129,9 @@ class Gazetteer:
 
     def match_at(self, text: str, pos: int, short: bool = True) -> str | None:
         """The longest place name starting at ``pos`` (short forms only if ``short``)."""
-        for written in self._by_head.get(text[pos:pos + 2], ()):
-            if text.startswith(written, pos) and (short or any(not p.short for p in self.places(written))):
+        for length in self._head_lengths.get(text[pos:pos + 2], ()):
+            written = text[pos:pos + length]
+            if written in self._names and (short or any(not p.short for p in self._names[written])):
                 return written
         return None
 
@@ -137,9 +141,9 @@ class Gazetteer:
         pos = start
         while pos < end:
             found = None
-            for written in self._by_head.get(text[pos:pos + 2], ()):
-                if pos + len(written) <= end and written in self._in_text and text.startswith(written, pos):
-                    found = written
+            for length in self._head_lengths.get(text[pos:pos + 2], ()):
+                if pos + length <= end and text[pos:pos + length] in self._in_text:
+                    found = text[pos:pos + length]
                     break
             if found:
                 yield pos, pos + len(found), found
@@ -149,9 +153,9 @@ class Gazetteer:
 
     def ending_at(self, text: str, end: int, start: int = 0) -> str | None:
         """The longest place name (short forms of provinces and cities only) ending at ``end``."""
-        for written in self._by_tail.get(text[max(end - 2, 0):end], ()):
-            if 2 <= len(written) <= end - start and text.endswith(written, 0, end):
-                return written
+        for length in self._tail_lengths.get(text[max(end - 2, 0):end], ()):
+            if 2 <= length <= end - start and text[end - length:end] in self._in_text:
+                return text[end - length:end]
         return None
 
     def parent(self, div: Division) -> Division | None:
@@ -203,6 +207,13 @@ class Gazetteer:
     def path(self, div: Division) -> str:
         """``江苏省南京市鼓楼区 (320106)``: how an unresolved reading is reported."""
         return "".join(d.name for d in reversed(self.chain(div))) + f" ({div.code})"
+
+
+def _add_length(lengths: dict[str, list[int]], key: str, length: int) -> None:
+    """Add ``length`` to ``key``'s lengths (added longest first) unless it is there already."""
+    known = lengths.setdefault(key, [])
+    if not known or known[-1] != length:
+        known.append(length)
 
 
 def _read_rows(rules: Rules) -> list[tuple[str, str]]:
