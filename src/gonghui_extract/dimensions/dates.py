@@ -165,6 +165,9 @@ class RulePattern:
 
     pattern: SafePattern
     needs: Callable[[str, int, int], bool] | None
+    #: whether it has _end groups (a whole range); most rules have none, and their matches are
+    #: then not searched for them
+    ranges: bool
 
 
 @dataclass
@@ -260,7 +263,9 @@ def _compile(rules: Rules) -> Grammar:
         def compile_rule() -> RulePattern:
             guarded = with_prefix_guard(source) if rule.guard else source
             needs = literal_needs(source, _expand(rule.trigger, macros, origin)) if rule.trigger else None
-            return RulePattern(SafePattern.compile(rule.id, guarded, origin), needs)
+            pattern = SafePattern.compile(rule.id, guarded, origin)
+            ranges = any(name.endswith(_END) for name in pattern.compiled.groupindex)
+            return RulePattern(pattern, needs, ranges)
 
         return cache(compile_rule)
 
@@ -350,16 +355,18 @@ def _match(view: str, grammar: Grammar, warnings: list) -> list[Mention]:
             if rule_pattern.needs is not None and not rule_pattern.needs(view, window_start, window_end):
                 continue  # the text every match needs is not in this window
             for m in rule_pattern.pattern.finditer(view, warnings, window_start, window_end):
-                if m.end() == m.start():
+                start, end = m.span()
+                if end == start:
                     continue
                 groups = {k: v for k, v in m.groupdict().items() if v is not None}
-                ends = {k.removesuffix(_END): v for k, v in groups.items() if k.endswith(_END)}
+                ends = rule_pattern.ranges and {
+                    k.removesuffix(_END): v for k, v in groups.items() if k.endswith(_END)}
                 if ends:  # one rule found a whole range: its end is the start with the _end groups
                     groups = {k: v for k, v in groups.items() if not k.endswith(_END)}
-                    mention = Mention(m.start(), m.end(), rule.id, "range", groups, {**groups, **ends})
+                    mention = Mention(start, end, rule.id, "range", groups, {**groups, **ends})
                 else:
-                    mention = Mention(m.start(), m.end(), rule.id, rule.expression, groups, note=rule.note)
-                found.append((m.start(), m.end(), order, mention))
+                    mention = Mention(start, end, rule.id, rule.expression, groups, note=rule.note)
+                found.append((start, end, order, mention))
     # one mark per character: an overlap test is then a find over the span, not a scan of every span
     blocked = bytearray(len(view))
     for p in grammar.exclusions:
