@@ -37,8 +37,7 @@ class SafePattern:
                 text, pos, len(text) if endpos is None else endpos, timeout=TIMEOUT_SECONDS
             )
         except TimeoutError:
-            if warnings is not None:
-                warnings.append((self.rule_id, f"pattern timed out after {TIMEOUT_SECONDS}s; rule skipped"))
+            self._timed_out(warnings)
 
     def spans(self, text: str, warnings: list | None = None, pos: int = 0, endpos: int | None = None
               ) -> list[tuple[int, int]]:
@@ -49,9 +48,12 @@ class SafePattern:
             found.extend(map(regex.Match.span, self.compiled.finditer(
                 text, pos, len(text) if endpos is None else endpos, timeout=TIMEOUT_SECONDS)))
         except TimeoutError:
-            if warnings is not None:
-                warnings.append((self.rule_id, f"pattern timed out after {TIMEOUT_SECONDS}s; rule skipped"))
+            self._timed_out(warnings)
         return found
+
+    def _timed_out(self, warnings: list | None) -> None:
+        if warnings is not None:
+            warnings.append((self.rule_id, f"pattern timed out after {TIMEOUT_SECONDS}s; rule skipped"))
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> regex.Match | None:
         """First match or None; a timeout counts as no match."""

@@ -463,19 +463,22 @@ def edge_characters(pattern: str) -> tuple[str | None, str | None]:
         node = _EdgeParser(pattern).whole()
     except (_Unmodelled, IndexError, ValueError):
         return None, None
-
-    def first_character(pinned_node: _Node) -> str | None:
-        try:
-            found = _beginnings(pinned_node)
-        except _Unmodelled:
-            return None
-        if () in found:
-            return None
-        return "|".join(sorted({beginning[0] for beginning in found}))
-
-    first = first_character(node) if _pinned(node, _START) else None
-    last = first_character(_reversed(node)) if _pinned(node, _END) else None
+    first = _first_character(node, empty_allowed=False) if _pinned(node, _START) else None
+    last = _first_character(_reversed(node), empty_allowed=False) if _pinned(node, _END) else None
     return first, last
+
+
+def _first_character(node: _Node, empty_allowed: bool) -> str | None:
+    """A regex matching one character that every non-empty match of ``node`` begins with; None
+    when the analysis does not model it, when no match is non-empty, or when a match may be
+    empty and ``empty_allowed`` is False."""
+    try:
+        found = _beginnings(node)
+    except _Unmodelled:
+        return None
+    if () in found and not empty_allowed:
+        return None
+    return "|".join(sorted({beginning[0] for beginning in found if beginning})) or None
 
 
 def nonempty_start(pattern: str) -> str | None:
@@ -485,7 +488,6 @@ def nonempty_start(pattern: str) -> str | None:
     character it does not match, the pattern finds at most the empty match at the start."""
     try:
         node = _EdgeParser(pattern).whole()
-        found = _beginnings(node) if _pinned(node, _START) else frozenset()
     except (_Unmodelled, IndexError, ValueError):
         return None
-    return "|".join(sorted({beginning[0] for beginning in found if beginning})) or None
+    return _first_character(node, empty_allowed=True) if _pinned(node, _START) else None
