@@ -8,6 +8,7 @@ import pytest
 from gonghui_extract import Pipeline, patterns
 from gonghui_extract.build import to_document
 from gonghui_extract.patterns import SafePattern
+from gonghui_extract.prefilter import spanning
 
 #: overlapping alternatives under a repeat: exponential backtracking on a run of a's that ends in no match
 CATASTROPHIC = r"(?:a|aa)+$"
@@ -36,6 +37,14 @@ def test_a_pattern_that_times_out_gives_no_match_and_a_warning(call: str) -> Non
         return
     assert list(getattr(pattern, call)(EVIL_TEXT, warnings)) == []
     assert [rule for rule, _ in warnings] == ["t.evil"] and "timed out" in warnings[0][1]
+
+
+@pytest.mark.usefixtures("short_timeout")
+def test_a_span_loop_that_times_out_gives_no_span_and_a_warning() -> None:
+    pattern, warnings = spanning(SafePattern.compile("t.evil", CATASTROPHIC)), []
+    assert pattern.every is not None
+    assert pattern.spans(EVIL_TEXT, warnings) == []
+    assert [rule for rule, _ in warnings] == ["t.evil"]
 
 
 @pytest.mark.usefixtures("short_timeout")

@@ -10,12 +10,15 @@ from hypothesis import strategies as st
 
 from gonghui_extract import Pipeline
 from gonghui_extract.dimensions.dates import DateGrammar, _compile
+from gonghui_extract.patterns import SafePattern
 from gonghui_extract.prefilter import (
     NeededTextPattern,
     beginnings,
     edge_characters,
     literal_needs,
     nonempty_start,
+    span_loop,
+    spanning,
     with_line_start_guard,
     with_prefix_guard,
 )
@@ -208,3 +211,32 @@ def test_a_text_not_starting_as_derived_holds_at_most_the_empty_match(pattern: s
     if start.match(text[:1]) is None:
         found = regex.compile(pattern, regex.V1).search(text)
         assert found is None or found.span() == (0, 0)
+
+
+_SPAN_PATTERNS = [
+    *_PATTERNS,
+    "[，,；;。！？!?：:…]|(?<![\\p{Han}\\d\\n])\\n+|\\n+(?![\\p{Han}\\d\\n])",  # the clause breaks
+    "[。！？!?；;]+[”’」』\"]?|\\n+",  # the sentence ends
+    "a|ab|abc",  # finditer takes the first alternative that matches, not the longest
+    "(?<=a)b+|b(?=a)",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(_SPAN_PATTERNS), st.text(alphabet=_ALPHABET + "，。！”a", max_size=40),
+       st.integers(0, 40), st.integers(0, 40))
+def test_a_span_loop_captures_what_finditer_finds(pattern: str, text: str, pos: int, endpos: int) -> None:
+    loop = span_loop(pattern)
+    assert loop is not None
+    found = [m.span() for m in regex.finditer(pattern, text, pos=pos, endpos=endpos, flags=regex.V1)]
+    assert regex.compile(loop, regex.V1).match(text, pos, endpos).spans("every_match") == found
+    assert spanning(SafePattern.compile("t", pattern)).spans(text, pos=pos, endpos=endpos) == found
+
+
+def test_no_span_loop_where_it_could_differ_from_finditer() -> None:
+    assert span_loop("a*") is None  # an empty match: finditer steps past it, a loop would stop
+    assert span_loop(".b") is None  # any character may begin a match: nothing to skip
+    assert span_loop("(a)\\1") is None  # a backreference's number would shift
+    assert span_loop("\\Ga") is None  # \G: where the last match ended
+    unchanged = SafePattern.compile("t", "(?P<every_match>a)b")
+    assert spanning(unchanged).every is None  # the group name is the loop's own

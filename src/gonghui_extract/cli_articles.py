@@ -12,7 +12,6 @@ import json
 import sys
 from pathlib import Path
 
-from .build import to_document
 from .decode import DecodeError, decode_bytes
 from .pipeline import Pipeline
 
@@ -31,7 +30,7 @@ def _articles(args: argparse.Namespace) -> int:
             continue
         for warning in decoded.warnings:
             print(f"gonghui-extract: {warning}", file=sys.stderr)
-        for article in to_document(pipeline.doc(decoded.text)).articles:
+        for article in pipeline(decoded.text).articles:
             row = {"source": str(path), "encoding": decoded.encoding,
                    **article.model_dump(mode="json", exclude=RECORD_LISTS)}
             sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")

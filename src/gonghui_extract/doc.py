@@ -88,9 +88,3 @@ class Doc:
         if i >= 0 and self.sentences[i][0] <= pos < self.sentences[i][1]:
             return self.sentences[i]
         return 0, len(self.view)
-
-    def article_at(self, pos: int) -> ArticleSpan | None:
-        for art in self.articles:
-            if art.start <= pos < art.end:
-                return art
-        return None

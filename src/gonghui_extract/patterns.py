@@ -11,6 +11,8 @@ from .rules import RulesError
 
 #: seconds one pattern may spend on one text before it is abandoned and reported
 TIMEOUT_SECONDS = 2.0
+#: the group of a span loop (``every``) that captures each match
+SPAN_GROUP = "every_match"
 
 
 @dataclass
@@ -20,6 +22,9 @@ class SafePattern:
     rule_id: str
     source: str
     compiled: regex.Pattern = field(repr=False)
+    #: the pattern as one match that walks a text and captures every match in ``SPAN_GROUP``
+    #: (``prefilter.spanning``), for ``spans``: None to run ``finditer``
+    every: regex.Pattern | None = field(default=None, repr=False)
 
     @classmethod
     def compile(cls, rule_id: str, source: str, origin: str = "rules", flags: int = 0) -> SafePattern:
@@ -42,14 +47,17 @@ class SafePattern:
     def spans(self, text: str, warnings: list | None = None, pos: int = 0, endpos: int | None = None
               ) -> list[tuple[int, int]]:
         """The (start, end) of every match, gathered in C: a scan with tens of thousands of
-        matches (clause breaks) runs no Python per match.  On timeout: those found before it."""
-        found: list[tuple[int, int]] = []
+        matches (clause breaks) runs no Python per match, and with ``every`` one engine call
+        (finditer pays a call, and the timeout a clock read, per match).  On timeout: none."""
+        end = len(text) if endpos is None else endpos
         try:
-            found.extend(map(regex.Match.span, self.compiled.finditer(
-                text, pos, len(text) if endpos is None else endpos, timeout=TIMEOUT_SECONDS)))
+            if self.every is not None:
+                return self.every.match(text, pos, end, timeout=TIMEOUT_SECONDS).spans(SPAN_GROUP)
+            matches = self.compiled.finditer(text, pos, end, timeout=TIMEOUT_SECONDS)
+            return list(map(regex.Match.span, matches))
         except TimeoutError:
             self._timed_out(warnings)
-        return found
+            return []
 
     def _timed_out(self, warnings: list | None) -> None:
         if warnings is not None:

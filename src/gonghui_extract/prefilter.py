@@ -20,12 +20,12 @@ other flags (a case-insensitive pattern would need case-insensitive tests).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import regex
 
-from .patterns import SafePattern
+from .patterns import SPAN_GROUP, SafePattern
 
 #: how many leading characters the guard tests
 _LENGTH = 2
@@ -468,17 +468,24 @@ def edge_characters(pattern: str) -> tuple[str | None, str | None]:
     return first, last
 
 
-def _first_character(node: _Node, empty_allowed: bool) -> str | None:
-    """A regex matching one character that every non-empty match of ``node`` begins with; None
-    when the analysis does not model it, when no match is non-empty, or when a match may be
-    empty and ``empty_allowed`` is False."""
+def _first_fragments(node: _Node, empty_allowed: bool) -> list[str] | None:
+    """Regex fragments, each matching one character, that every non-empty match of ``node``
+    begins with one of; None when the analysis does not model it, when no match is non-empty,
+    or when a match may be empty and ``empty_allowed`` is False."""
     try:
         found = _beginnings(node)
     except _Unmodelled:
         return None
     if () in found and not empty_allowed:
         return None
-    return "|".join(sorted({beginning[0] for beginning in found if beginning})) or None
+    return sorted({beginning[0] for beginning in found if beginning}) or None
+
+
+def _first_character(node: _Node, empty_allowed: bool) -> str | None:
+    """A regex matching one character that every non-empty match of ``node`` begins with (see
+    ``_first_fragments``)."""
+    fragments = _first_fragments(node, empty_allowed)
+    return None if fragments is None else "|".join(fragments)
 
 
 def nonempty_start(pattern: str) -> str | None:
@@ -491,3 +498,35 @@ def nonempty_start(pattern: str) -> str | None:
     except (_Unmodelled, IndexError, ValueError):
         return None
     return _first_character(node, empty_allowed=True) if _pinned(node, _START) else None
+
+
+# --- every match in one engine call --------------------------------------------------------------
+
+def span_loop(pattern: str) -> str | None:
+    """``pattern`` as one match that walks its text and captures, in ``SPAN_GROUP``, every match
+    finditer finds: at each position a run of characters no match can begin with is skipped
+    whole, else the pattern is tried (atomic: its first match, as finditer takes it), else one
+    character is passed.  None when a match may be empty (finditer steps past one, the loop would
+    stop), when a first character may be any, and for what the analysis does not model
+    (backreferences, whose numbers the capture would shift; ``\\G``, which the loop moves)."""
+    node = None if "\\G" in pattern else _parse(pattern)
+    fragments = None if node is None else _first_fragments(node, empty_allowed=False)
+    if fragments is None or "." in fragments:
+        return None
+    return f"(?:[^{''.join(fragments)}]++|(?>(?P<{SPAN_GROUP}>{pattern}))|[\\s\\S])*+"
+
+
+def spanning(pattern: SafePattern) -> SafePattern:
+    """``pattern`` whose ``spans`` find every match in one engine call (``span_loop``).
+
+    For patterns with a match every few characters (clause and sentence breaks): finditer pays
+    a call into the engine, and the timeout a read of the process clock, per match, which
+    tripled their cost; the loop halves it.  A pattern with few matches is faster with finditer,
+    whose engine skips to a possible first character by itself: it stays as it is."""
+    loop = span_loop(pattern.source)
+    if loop is None or SPAN_GROUP in pattern.compiled.groupindex:  # a group of its own of that name
+        return pattern
+    try:
+        return replace(pattern, every=regex.compile(loop, pattern.compiled.flags))
+    except regex.error:  # a first character the analysis read but a class cannot hold
+        return pattern

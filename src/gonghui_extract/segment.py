@@ -26,7 +26,7 @@ import regex
 from .doc import ArticleSpan, Doc
 from .patterns import SafePattern, alternation
 from .pipeline import component
-from .prefilter import NeededTextPattern, edge_characters
+from .prefilter import NeededTextPattern, edge_characters, spanning
 from .rules import PatternEntry, RuleEntry, RuleFile, Rules, rule_file
 
 #: furniture whose text is also an Article field
@@ -149,7 +149,7 @@ class _Compiled:
 
 def _compile(cfg: SegmentRules) -> _Compiled:
     return _Compiled(
-        sentence_end=_pattern("segment.sentence_end", cfg.sentence_end),
+        sentence_end=spanning(_pattern("segment.sentence_end", cfg.sentence_end)),  # many a text
         paragraph_end=_pattern("segment.paragraph_end", cfg.paragraph_end),
         heading_forbidden=NeededTextPattern.compile("segment.heading_forbidden", cfg.heading_forbidden,
                                                     "segment.yaml"),
@@ -530,9 +530,9 @@ def _finish(doc: Doc, articles: list[_Article], rules: _Compiled, cohesion: Cohe
             meta["continues"] = _continues(index, articles, cohesion)
         doc.articles.append(ArticleSpan(art.start, end, meta))
         start = art.start
-        for m in rules.sentence_end.finditer(doc.view, doc.warnings, art.start, end):
-            if m.end() > start:
-                doc.sentences.append((start, m.end()))
-            start = m.end()
+        for _, stop in rules.sentence_end.spans(doc.view, doc.warnings, art.start, end):
+            if stop > start:
+                doc.sentences.append((start, stop))
+            start = stop
         if start < end:
             doc.sentences.append((start, end))

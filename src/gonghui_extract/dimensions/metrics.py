@@ -22,7 +22,7 @@ from ..doc import Candidate, Doc
 from ..numerals import NumberParser, NumeralTables, scale
 from ..patterns import SafePattern, alternation
 from ..pipeline import component
-from ..prefilter import NeededTextPattern, nonempty_start
+from ..prefilter import NeededTextPattern, nonempty_start, spanning
 from ..records import Qualifier
 from ..rules import RuleEntry, RuleFile, Rules, rule_file
 
@@ -194,8 +194,8 @@ class MetricMatcher:
         self._factors: dict[str, float] = {}
         self.approx_chars = "".join(t.approximate_digits)
         self.negatives = [self._negative(r) for r in rules.get(NegativeRules).negatives]
-        self.clause_break = SafePattern.compile("indicators.clause_breaks", self.ind.clause_breaks or r"\n",
-                                                "metrics/indicators.yaml")
+        self.clause_break = spanning(SafePattern.compile(  # a break every few characters: one engine call
+            "indicators.clause_breaks", self.ind.clause_breaks or r"\n", "metrics/indicators.yaml"))
         self.after_skip = SafePattern.compile("indicators.after_skip", self.ind.after_skip or "^",
                                               "metrics/indicators.yaml")
         # after_skip is asked of every metric's following words and nearly always takes nothing:
