@@ -5,15 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gonghui_extract
 from gonghui_extract import Pipeline
-from gonghui_extract.dimensions.organisations import OrgSuffixes, trie_pattern
+from gonghui_extract.dimensions.organisations import OrgSuffixes
 from gonghui_extract.doc import ArticleSpan
-from gonghui_extract.patterns import alternation
 from gonghui_extract.rules import RulesError
 
 
@@ -104,16 +102,3 @@ def test_any_text_gives_valid_spans(text: str) -> None:
         assert 0 <= org.start < org.end <= len(text)
         assert text[org.start:org.end] == org.text
         assert org.name
-
-
-TRIE_CHARS = "工会总委员公司有限局"
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.text(TRIE_CHARS, min_size=1, max_size=5), min_size=1, max_size=40),
-       st.text(TRIE_CHARS + "市x", max_size=80))
-def test_suffix_trie_finds_what_a_longest_first_alternation_finds(words: list[str], text: str) -> None:
-    """The guarded trie is only faster: the same longest word at each position, left to right."""
-    trie = regex.compile(trie_pattern(words), regex.V1)
-    flat = regex.compile(alternation(words), regex.V1)
-    assert [m.span() for m in trie.finditer(text)] == [m.span() for m in flat.finditer(text)]

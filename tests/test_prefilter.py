@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 import regex
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from gonghui_extract import Pipeline
@@ -16,11 +16,13 @@ from gonghui_extract.prefilter import (
     beginnings,
     edge_characters,
     literal_needs,
+    literal_words,
     nonempty_start,
     span_loop,
     spanning,
     with_line_start_guard,
     with_prefix_guard,
+    worded,
 )
 from gonghui_extract.segment import SegmentRules
 
@@ -240,3 +242,50 @@ def test_no_span_loop_where_it_could_differ_from_finditer() -> None:
     assert span_loop("\\Ga") is None  # \G: where the last match ended
     unchanged = SafePattern.compile("t", "(?P<every_match>a)b")
     assert spanning(unchanged).every is None  # the group name is the loop's own
+
+
+_WORD_CHARS = "工会总委员公司有限局"
+
+
+@st.composite
+def _word_patterns(draw: st.DrawFn, depth: int = 2) -> str:
+    """An alternation of plain words, groups and classes nested: the engine's order of preference
+    at one position is what ``literal_words`` must keep."""
+    branches = []
+    for _ in range(draw(st.integers(1, 3))):
+        parts = []
+        for _ in range(draw(st.integers(1, 3))):
+            kind = draw(st.sampled_from(["word", "class", "group"] if depth else ["word", "class"]))
+            if kind == "word":
+                parts.append(draw(st.text(_WORD_CHARS, min_size=1, max_size=3)))
+            elif kind == "class":
+                parts.append(f"[{draw(st.text(_WORD_CHARS, min_size=1, max_size=3))}]")
+            else:
+                parts.append(f"(?:{draw(_word_patterns(depth - 1))})")
+        branches.append("".join(parts))
+    return "|".join(branches)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_word_patterns(), st.text(_WORD_CHARS + "市x𠀀", max_size=60), st.integers(0, 60), st.integers(0, 60))
+def test_an_automaton_of_words_finds_what_finditer_finds(pattern: str, text: str, pos: int,
+                                                         endpos: int) -> None:
+    found = [m.span() for m in regex.finditer(pattern, text, pos=pos, endpos=endpos, flags=regex.V1)]
+    automaton = worded(SafePattern.compile("t", pattern))
+    assume(automaton.words is not None)  # None past the cap on words, which nested groups multiply
+    assert automaton.spans(text, pos=pos, endpos=endpos) == found
+
+
+def test_words_in_the_order_the_engine_prefers_them() -> None:
+    assert literal_words("年|(?:新的一年|上年度)") == ["年", "新的一年", "上年度"]
+    assert literal_words("个(?:季度|月)|[周天]") == ["个季度", "个月", "周", "天"]
+    assert literal_words(r"\.|a") == [".", "a"]
+
+
+def test_only_plain_words_get_an_automaton() -> None:
+    assert literal_words("(?:[ab][cd][ef]){5}") is None  # a repeat
+    assert literal_words("|".join("[abcd]" * 7 for _ in range(2))) is None  # past the cap on words
+    for pattern in ["a?", "a+b", "(?=a)b", "^a", r"a\b", r"\d", "[^a]", ".", "(?i)a", "(a)\\1", "a|"]:
+        assert literal_words(pattern) is None, pattern
+    assert worded(SafePattern.compile("t", "ab", flags=regex.IGNORECASE)).words is None
+    assert worded(SafePattern.compile("t", "(?r)ab")).words is None

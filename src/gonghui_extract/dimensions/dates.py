@@ -31,7 +31,7 @@ from ..doc import Candidate, Doc
 from ..numerals import NumberParser, NumeralTables
 from ..patterns import SafePattern, alternation
 from ..pipeline import component
-from ..prefilter import literal_needs, with_prefix_guard
+from ..prefilter import literal_needs, with_prefix_guard, worded
 from ..rules import PatternEntry, RuleFile, Rules, RulesError, rule_file
 from .chinese_calendar import lunar_day, lunar_month, solar_term
 
@@ -269,7 +269,9 @@ def _compile(rules: Rules) -> Grammar:
 
         return cache(compile_rule)
 
-    compiled = [(r, on_first_use(r), r.trigger and compile_pattern(r.id, r.trigger)) for r in gram.rules]
+    # a trigger is most often a list of words (年, 月, the names of seasons): an automaton finds them
+    compiled = [(r, on_first_use(r), r.trigger and worded(compile_pattern(r.id, r.trigger)))
+                for r in gram.rules]
     # exclusions run over the whole view: the guard pays there (years_of_history) or costs nothing
     exclusions = [SafePattern.compile(e.id, with_prefix_guard(_expand(e.pattern, macros, origin)), origin)
                   for e in gram.exclusions]
@@ -330,8 +332,8 @@ def _windows(view: str, trigger: SafePattern | None, warnings: list) -> list[tup
     if trigger is None:
         return [(0, len(view))]
     windows: list[tuple[int, int]] = []
-    for hit in trigger.finditer(view, warnings):
-        start, end = max(0, hit.start() - _TRIGGER_REACH), min(len(view), hit.end() + _TRIGGER_REACH)
+    for hit_start, hit_end in trigger.spans(view, warnings):
+        start, end = max(0, hit_start - _TRIGGER_REACH), min(len(view), hit_end + _TRIGGER_REACH)
         if windows and start <= windows[-1][1]:
             windows[-1] = (windows[-1][0], end)
         else:

@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field, field_validator
 from ..doc import Candidate, Doc, offsets
 from ..patterns import SafePattern, alternation
 from ..pipeline import component
-from ..prefilter import literal_needs, with_line_start_guard
+from ..prefilter import literal_needs, with_line_start_guard, worded
 from ..records import OrgKind
 from ..rules import PatternEntry, RuleFile, Rules, RulesError, rule_file
 from ..segment import furniture_spans
@@ -212,49 +212,6 @@ class Tables:
     gaz: Gazetteer
 
 
-def trie_pattern(words: list[str], groups: int = 3) -> str:
-    """A regex matching the longest of ``words`` at a position, prefixes shared (faster than a flat
-    alternation of a few hundred words).
-
-    The engine tries the branches of an alternation one by one at every position it cannot rule
-    out, so each step is guarded by a lookahead on the first two characters its words can begin
-    with: most positions fail the whole pattern's guard in one test, and the rest try the branches
-    of one of ``groups`` groups of first characters (3 was fastest on the seed corpus: fewer
-    groups leave long alternations, more add guards to test).
-    """
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:
-        branches = [regex.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = "(?:" + "|".join(branches) + ")"
-        return body + "?" if "" in node else body
-
-    def guard(branches: list[tuple[str, dict]]) -> str:
-        """A lookahead on the first two characters of the branches' words (the one of a word of one)."""
-        whole = "".join(ch for ch, sub in branches if "" in sub)
-        heads = "".join(ch for ch, sub in branches if any(sub))
-        seconds = "".join(sorted({second for _, sub in branches for second in sub if second}))
-        tests = [f"[{regex.escape(whole)}]"] if whole else []
-        if heads:
-            tests.append(f"[{regex.escape(heads)}][{regex.escape(seconds)}]")
-        return f"(?={'|'.join(tests)})"
-
-    def alternatives(branches: list[tuple[str, dict]]) -> str:
-        return "|".join(regex.escape(ch) + build(sub) for ch, sub in branches)
-
-    top = sorted(trie.items())
-    size = max(1, -(-len(top) // groups))
-    parts = [top[i:i + size] for i in range(0, len(top), size)]
-    return guard(top) + "(?:" + "|".join(f"{guard(part)}(?:{alternatives(part)})" for part in parts) + ")"
-
-
 def _rule_pattern(rule_id: str, source: str, file: str) -> regex.Pattern:
     """A rules-file pattern applied to short stems and names: compiled, a bad one a RulesError."""
     return SafePattern.compile(rule_id, source, f"organisations/{file}").compiled
@@ -289,7 +246,8 @@ def _tables(rules: Rules) -> Tables:
             fed.id, f"(?P<level>{alternation(fed.levels)}){regex.escape(fed.written)}"
             + (f"(?!{neg})" if neg else ""), "organisations/abbreviations.yaml")
     return Tables(
-        suffix_pattern=SafePattern.compile("org.suffix", trie_pattern(list(suffix_group)), origin),
+        # longest first: the longest suffix at a position; spans() runs the automaton of its words
+        suffix_pattern=worded(SafePattern.compile("org.suffix", alternation(list(suffix_group)), origin)),
         suffix_group=suffix_group,
         name_char=regex.compile(suffixes.name_chars),
         name_run=regex.compile(f"(?r)(?:{suffixes.name_chars}){{0,{suffixes.max_run}}}"),
@@ -304,8 +262,9 @@ def _tables(rules: Rules) -> Tables:
         b=b,
         abbr=abbr,
         excl=excl,
-        alias_pattern=(SafePattern.compile("org.alias", alternation(list(alias_by_surface)),
-                                           "organisations/abbreviations.yaml") if alias_by_surface else None),
+        alias_pattern=worded(SafePattern.compile(
+            "org.alias", alternation(list(alias_by_surface)), "organisations/abbreviations.yaml"))
+        if alias_by_surface else None,
         alias_by_surface=alias_by_surface,
         federation=federation,
         bylines=[(SafePattern.compile(x.id, with_line_start_guard(x.pattern), "organisations/exclusions.yaml",
@@ -415,13 +374,13 @@ class Finder:
     def by_suffix(self) -> list[Mention]:
         out = []
         floor = 0
-        for m in self.t.suffix_pattern.finditer(self.view, self.warnings):
-            group = self.t.suffix_group[m.group()]
-            found = self._from_suffix(m.start(), m.end(), group, floor)
+        for start, end in self.t.suffix_pattern.spans(self.view, self.warnings):
+            group = self.t.suffix_group[self.view[start:end]]
+            found = self._from_suffix(start, end, group, floor)
             if found is not None:
                 out.append(found)
                 if group.kind in self.t.run_stops_after:
-                    floor = m.end()
+                    floor = end
         return out
 
     def _from_suffix(self, s: int, e: int, group: SuffixGroup, floor: int) -> Mention | None:
@@ -490,14 +449,14 @@ class Finder:
         if self.t.alias_pattern is None:
             return []
         out = []
-        for m in self.t.alias_pattern.finditer(self.view, self.warnings):
-            alias = self.t.alias_by_surface[m.group()]
-            if self.view.endswith(alias.not_before, 0, m.start()):
+        for start, end in self.t.alias_pattern.spans(self.view, self.warnings):
+            surface = self.view[start:end]
+            alias = self.t.alias_by_surface[surface]
+            if self.view.endswith(alias.not_before, 0, start):
                 continue
-            if self.view.startswith(alias.not_after, m.end()):
+            if self.view.startswith(alias.not_after, end):
                 continue
-            out.append(Mention(m.start(), m.end(), m.group(), alias.kind, alias.id,
-                               name=alias.name, priority=2))
+            out.append(Mention(start, end, surface, alias.kind, alias.id, name=alias.name, priority=2))
         return out
 
     def federation_shorts(self) -> list[Mention]:
