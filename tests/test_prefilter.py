@@ -147,6 +147,32 @@ def test_a_needed_text_pattern_finds_what_its_pattern_finds(text: str) -> None:
     assert (guarded.search(text) is None) == (guarded.pattern.search(text) is None)
 
 
+#: line-bound patterns whose first characters are many: run on the lines holding 月, 届 or 以
+_LINE_BOUND = [
+    r"(?:\d++|[一二三十]++)(?:个)?(?:多|半)?(?:月|小时)",
+    r"(?<![\d.])\d{1,2}届(?:\d次)?",
+    r"[\d一二三]+(?:人|名)(?:及|或)?以[上下](?=\p{Han}{0,4}(?:企业|单位))",
+]
+
+
+_LINE_ALPHABET = "12.一二三十个多半月小时届次人名及以上下企业单位a\n"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(_LINE_BOUND), st.text(alphabet=_LINE_ALPHABET, max_size=60))
+def test_a_pattern_run_on_the_lines_holding_its_words_finds_every_match(pattern: str, text: str) -> None:
+    lined = NeededTextPattern.compile("t", pattern, "test")
+    assert lined.lines is not None
+    assert lined.spans(text) == [m.span() for m in lined.pattern.compiled.finditer(text)]
+
+
+def test_line_windows_only_where_no_match_reads_a_line_break_and_the_engine_skips_slowly() -> None:
+    for pattern in [r"\d+\s*月", r"\d+[^a]月", r"\d+月$", r"\b\d+月", r"\d*月?", r"\d+(?!\n)月", r"\d+\n?月"]:
+        assert NeededTextPattern.compile("t", pattern, "test").lines is None, pattern  # reads a break
+    assert NeededTextPattern.compile("t", "第\\d+届", "test").lines is None  # 第: the engine skips fast
+    assert NeededTextPattern.compile("t", r"\d+.月", "test").lines is not None  # . is no line break
+
+
 def test_edge_characters_only_of_edges_every_match_is_pinned_to() -> None:
     assert edge_characters("^【[^】]{1,16}】$") == ("【", "】")
     assert edge_characters("^(?:来源|据)[:：]") == ("据|来", None)

@@ -128,8 +128,7 @@ def _pattern(rule_id: str, source: str) -> NeededTextPattern:
 
 def _dropped_spans(text: str, drops: list[NeededTextPattern], warnings: list) -> list[tuple[int, int]]:
     """The merged, sorted stretches of ``text`` the view leaves out."""
-    spans = sorted((m.start(), m.end()) for p in drops for m in p.finditer(text, warnings)
-                   if m.end() > m.start())
+    spans = sorted((start, end) for p in drops for start, end in p.spans(text, warnings) if end > start)
     merged: list[tuple[int, int]] = []
     for start, end in spans:
         if merged and start <= merged[-1][1]:
@@ -160,8 +159,8 @@ def normalise(doc: Doc, rules: Rules) -> None:
 
 def _substitute(view: str, substitutes: list[tuple[NeededTextPattern, str]], warnings: list) -> str:
     """Replace the single characters the substitute rules match; the view keeps its length."""
-    hits = [(m.start(), to) for pattern, to in substitutes for m in pattern.finditer(view, warnings)
-            if m.end() == m.start() + 1]
+    hits = [(start, to) for pattern, to in substitutes for start, end in pattern.spans(view, warnings)
+            if end == start + 1]
     if not hits:
         return view
     chars = list(view)

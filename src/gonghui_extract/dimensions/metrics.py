@@ -383,8 +383,8 @@ def find_metrics(doc: Doc, rules: Rules) -> None:
     view = doc.view
     blocked = bytearray(len(view))
     for negative in mm.negatives:
-        for m in negative.finditer(view, doc.warnings):
-            blocked[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+        for start, end in negative.spans(view, doc.warnings):
+            blocked[start:end] = b"\x01" * (end - start)
     dates = sorted((d.start, d.end) for d in doc.of("dates"))
     for date in doc.of("dates"):
         blocked[date.start:date.end] = b"\x01" * (date.end - date.start)
