@@ -44,3 +44,19 @@ def test_press_like_text(text: str) -> None:
 def test_parse_number_never_raises(text: str) -> None:
     value = gonghui_extract.parse_number(text)
     assert value is None or isinstance(value, float)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(PRESS) | st.sampled_from(["\udc80", "\ud83d", "工会", "春节", "有限公司"]),
+                max_size=60).map("".join))
+def test_text_with_lone_surrogates(text: str) -> None:
+    """A lone surrogate (bytes decoded with surrogateescape) cannot be UTF-8: the word automata
+    leave such a text to the regex engine, which reads it."""
+    _check(text)
+
+
+def test_lone_surrogate_keeps_the_records_around_it() -> None:
+    doc = gonghui_extract.extract("江门市总工会\udc80春节发放523.4万元", reference_date="2023-11-15")
+    assert [o.text for o in doc.organisations] == ["江门市总工会"]
+    assert [d.text for d in doc.dates] == ["春节"]
+    assert [(m.text, m.value) for m in doc.metrics] == [("523.4万元", 5234000.0)]

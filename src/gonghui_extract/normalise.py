@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -81,18 +82,21 @@ class _Folder:
         """OpenCC's phrase conversion (瞭解 → 了解) wherever it keeps a line's length, so offsets hold."""
         if self.converter is None:
             return view
-        converted = self.converter.convert(view)
-        if len(converted) == len(view):
+        converted = _convert(self.converter, view)
+        if converted is not None and len(converted) == len(view):
             return converted
         lines = view.split("\n")
-        return "\n".join(c if len(c := self.converter.convert(line)) == len(line) else line for line in lines)
+        return "\n".join(c if (c := _convert(self.converter, line)) is not None and len(c) == len(line)
+                         else line for line in lines)
 
     def _learn(self, chars: list[str]) -> None:
         self.seen.update(chars)
         folded = [self._width(ch) for ch in chars]
         if self.converter is not None:
             # one call for the lot; a line break cannot be part of an OpenCC phrase
-            converted = self.converter.convert("\n".join(folded)).split("\n")
+            joined = _convert(self.converter, "\n".join(folded))
+            converted = (joined.split("\n") if joined is not None
+                         else [_convert(self.converter, f) or f for f in folded])  # a lone surrogate
             if len(converted) == len(folded):
                 folded = [c if len(c) == 1 else f for c, f in zip(converted, folded, strict=True)]
         for ch, out in zip(chars, folded, strict=True):
@@ -109,6 +113,15 @@ class _Folder:
             return ch
         folded = unicodedata.normalize("NFKC", ch)
         return folded if len(folded) == 1 else ch
+
+
+def _convert(converter: Any, text: str) -> str | None:
+    """OpenCC's conversion of ``text``; None for a text holding a lone surrogate (bytes decoded
+    with surrogateescape), which OpenCC cannot read: such a line stays as it is."""
+    try:
+        return converter.convert(text)
+    except UnicodeEncodeError:
+        return None
 
 
 def _folder(cfg: NormaliseRules) -> _Folder:

@@ -56,8 +56,11 @@ class SafePattern:
         end = len(text) if endpos is None else endpos
         if self.words is not None:  # plain words read no text around them: a slice finds the same
             stretch = text if (pos, end) == (0, len(text)) else text[pos:end]
-            found = self.words.find_matches_as_indexes(stretch)
-            return [(pos + start, pos + stop) for _, start, stop in found]
+            try:
+                found = self.words.find_matches_as_indexes(stretch)
+                return [(pos + start, pos + stop) for _, start, stop in found]
+            except UnicodeEncodeError:  # a lone surrogate, which the automaton cannot read: the engine can
+                pass
         try:
             if self.every is not None:
                 return self.every.match(text, pos, end, timeout=TIMEOUT_SECONDS).spans(SPAN_GROUP)

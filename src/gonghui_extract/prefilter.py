@@ -436,11 +436,27 @@ def _skips_fast(node: _Node) -> bool:
     return len(chars) <= _FEW_FIRST_CHARACTERS
 
 
-def _lines_holding(text: str, finder: ahocorasick_rs.AhoCorasick) -> list[tuple[int, int]]:
+def line_finder(pattern: str) -> ahocorasick_rs.AhoCorasick | None:
+    """An automaton of the texts of the first clause ``pattern``'s matches need, when the pattern
+    is line-bound (``_line_bound``) and the engine's skip to its first characters is slow
+    (``_skips_fast``): run on the lines holding one (``lines_holding``), it finds every match
+    it finds in the whole text, faster.  None for any other pattern."""
+    node = _parse(pattern)
+    clauses = _needs(node) if node is not None else []
+    if not clauses or not _line_bound(node) or _skips_fast(node):
+        return None
+    return automaton(sorted(clauses[0]))
+
+
+def lines_holding(text: str, finder: ahocorasick_rs.AhoCorasick) -> list[tuple[int, int]]:
     """The lines of ``text`` (without their line break) holding a word ``finder`` finds, lines
     next to each other as one stretch."""
+    try:
+        found = finder.find_matches_as_indexes(text)
+    except UnicodeEncodeError:  # a lone surrogate, which the automaton cannot read: all of it
+        return [(0, len(text))]
     stretches: list[tuple[int, int]] = []
-    for _, start, _ in finder.find_matches_as_indexes(text):
+    for _, start, _ in found:
         if stretches and start < stretches[-1][1]:
             continue  # in the line just taken
         line_start = text.rfind("\n", 0, start) + 1
@@ -459,22 +475,19 @@ class NeededTextPattern:
     ``literal_needs`` tests): a rule that runs once per text or paragraph and rarely matches skips
     most of them unread.  Each clause is tested by ``map`` over ``str.__contains__``, in C.
 
-    When no match can hold or read a line break (``_line_bound``) and its first characters are
-    many (``_skips_fast``), ``spans`` runs it only on the lines holding a text of its first
-    clause, found by an automaton: 月 for a duration, 届 for a session are in one line of ten."""
+    ``spans`` runs it only on the lines holding a text of its first clause (``line_finder``),
+    where that finds every match: 月 for a duration, 届 for a session are in one line of ten."""
 
     pattern: SafePattern
     clauses: tuple[Clause, ...]  # a match needs one text of each
-    #: the words of the first clause, when the pattern is line-bound: the lines it runs on
+    #: the lines it runs on (``line_finder``); None: the whole text
     lines: ahocorasick_rs.AhoCorasick | None = None
 
     @classmethod
     def compile(cls, rule_id: str, source: str, origin: str) -> NeededTextPattern:
         node = _parse(source)
         clauses = tuple(_needs(node)) if node else ()
-        lines = (ahocorasick_rs.AhoCorasick(sorted(clauses[0]))
-                 if clauses and node is not None and _line_bound(node) and not _skips_fast(node) else None)
-        return cls(SafePattern.compile(rule_id, source, origin), clauses, lines)
+        return cls(SafePattern.compile(rule_id, source, origin), clauses, line_finder(source))
 
     @property
     def rule_id(self) -> str:
@@ -495,7 +508,7 @@ class NeededTextPattern:
             return []
         if self.lines is None:
             return self.pattern.spans(text, warnings)
-        return [span for start, end in _lines_holding(text, self.lines)
+        return [span for start, end in lines_holding(text, self.lines)
                 if len(self.clauses) == 1 or self.may_match(text[start:end])
                 for span in self.pattern.spans(text, warnings, start, end)]
 
@@ -668,5 +681,12 @@ def worded(pattern: SafePattern) -> SafePattern:
     words = None if pattern.compiled.flags & _WORD_FLAGS else literal_words(pattern.source)
     if words is None:
         return pattern
-    return replace(pattern, words=ahocorasick_rs.AhoCorasick(
-        words, matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_FIRST))
+    return replace(pattern, words=automaton(words))
+
+
+def automaton(words: list[str]) -> ahocorasick_rs.AhoCorasick:
+    """An automaton finding ``words`` leftmost-first, as the regex engine finds an alternation:
+    a DFA, which scanned the text for the 170 organisation suffixes in 2.5 ms per MB against 4.2
+    for the default (an NFA); word lists this short make it small."""
+    return ahocorasick_rs.AhoCorasick(words, matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_FIRST,
+                                      implementation=ahocorasick_rs.Implementation.DFA)
