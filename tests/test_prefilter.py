@@ -293,26 +293,29 @@ def _word_patterns(draw: st.DrawFn, depth: int = 2) -> str:
 
 
 @settings(max_examples=400, deadline=None)
-@given(_word_patterns(), st.text(_WORD_CHARS + "市x𠀀\udc80", max_size=60),  # 𠀀 is no BMP character
+@given(_word_patterns(), st.text(_WORD_CHARS + "市x1𠀀\udc80", max_size=60),  # 𠀀 is no BMP character
        st.integers(0, 60), st.integers(0, 60))
 def test_an_automaton_of_words_finds_what_finditer_finds(pattern: str, text: str, pos: int,
                                                          endpos: int) -> None:
-    found = [m.span() for m in regex.finditer(pattern, text, pos=pos, endpos=endpos, flags=regex.V1)]
-    automaton = worded(SafePattern.compile("t", pattern))
-    assume(automaton.words is not None)  # None past the cap on words, which nested groups multiply
-    assert automaton.spans(text, pos=pos, endpos=endpos) == found
+    for source in (pattern, f"(?<![总有\\d])(?:{pattern})"):  # plain, and not after 总, 有 or a digit
+        found = [m.span() for m in regex.finditer(source, text, pos=pos, endpos=endpos, flags=regex.V1)]
+        automaton = worded(SafePattern.compile("t", source))
+        assume(automaton.words is not None)  # None past the cap on words, which nested groups multiply
+        assert automaton.spans(text, pos=pos, endpos=endpos) == found
 
 
 def test_words_in_the_order_the_engine_prefers_them() -> None:
-    assert literal_words("年|(?:新的一年|上年度)") == ["年", "新的一年", "上年度"]
-    assert literal_words("个(?:季度|月)|[周天]") == ["个季度", "个月", "周", "天"]
-    assert literal_words(r"\.|a") == [".", "a"]
+    assert literal_words("年|(?:新的一年|上年度)") == (None, ["年", "新的一年", "上年度"])
+    assert literal_words("个(?:季度|月)|[周天]") == (None, ["个季度", "个月", "周", "天"])
+    assert literal_words(r"\.|a") == (None, [".", "a"])
+    assert literal_words(r"(?<![一二\d])(?:一般|统一)") == (r"[一二\d]", ["一般", "统一"])
 
 
 def test_only_plain_words_get_an_automaton() -> None:
     assert literal_words("(?:[ab][cd][ef]){5}") is None  # a repeat
     assert literal_words("|".join("[abcd]" * 7 for _ in range(2))) is None  # past the cap on words
-    for pattern in ["a?", "a+b", "(?=a)b", "^a", r"a\b", r"\d", "[^a]", ".", "(?i)a", "(a)\\1", "a|"]:
+    for pattern in ["a?", "a+b", "(?=a)b", "^a", r"a\b", r"\d", "[^a]", ".", "(?i)a", "(a)\\1", "a|",
+                    "(?<=a)b", "(?<!ab)c", "b(?<!a)c"]:  # only a leading (?<![…]) of one character
         assert literal_words(pattern) is None, pattern
     assert worded(SafePattern.compile("t", "ab", flags=regex.IGNORECASE)).words is None
     assert worded(SafePattern.compile("t", "(?r)ab")).words is None

@@ -28,6 +28,9 @@ class SafePattern:
     every: regex.Pattern | None = field(default=None, repr=False)
     #: the pattern's words, when it is a list of plain words (``prefilter.worded``), for ``spans``
     words: ahocorasick_rs.AhoCorasick | None = field(default=None, repr=False)
+    #: a character no match of the words may follow (a leading ``(?<![…])``): ``words`` then finds
+    #: every occurrence and ``spans`` takes them as the engine does
+    not_after: regex.Pattern | None = field(default=None, repr=False)
 
     @classmethod
     def compile(cls, rule_id: str, source: str, origin: str = "rules", flags: int = 0) -> SafePattern:
@@ -57,6 +60,8 @@ class SafePattern:
         if self.words is not None:  # plain words read no text around them: a slice finds the same
             stretch = text if (pos, end) == (0, len(text)) else text[pos:end]
             try:
+                if self.not_after is not None:
+                    return self._unguarded(text, pos, self.words.find_matches_as_indexes(stretch, True))
                 found = self.words.find_matches_as_indexes(stretch)
                 return [(pos + start, pos + stop) for _, start, stop in found]
             except UnicodeEncodeError:  # a lone surrogate, which the automaton cannot read: the engine can
@@ -69,6 +74,23 @@ class SafePattern:
         except TimeoutError:
             self._timed_out(warnings)
             return []
+
+    def _unguarded(self, text: str, pos: int, found: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+        """The engine's matches among every occurrence of the words in ``text[pos:]`` (``found``:
+        word index, start, end): from left to right, at each position not after a ``not_after``
+        character, the first word (lowest index) that occurs there, then on from its end."""
+        first: dict[int, tuple[int, int]] = {}
+        for index, start, end in found:
+            if start not in first or index < first[start][0]:
+                first[start] = (index, end)
+        spans, reached = [], 0
+        for start in sorted(first):
+            at = pos + start
+            if start < reached or (at and self.not_after.match(text, at - 1)):
+                continue
+            reached = first[start][1]
+            spans.append((at, pos + reached))
+        return spans
 
     def _timed_out(self, warnings: list | None) -> None:
         if warnings is not None:

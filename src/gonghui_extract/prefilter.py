@@ -487,7 +487,7 @@ class NeededTextPattern:
     def compile(cls, rule_id: str, source: str, origin: str) -> NeededTextPattern:
         node = _parse(source)
         clauses = tuple(_needs(node)) if node else ()
-        return cls(SafePattern.compile(rule_id, source, origin), clauses, line_finder(source))
+        return cls(worded(SafePattern.compile(rule_id, source, origin)), clauses, line_finder(source))
 
     @property
     def rule_id(self) -> str:
@@ -656,17 +656,25 @@ def _plain_words(node: _Node) -> list[str]:
     raise _Unmodelled("a repeat, a lookaround or an anchor")  # a repeat's laziness is not parsed
 
 
-def literal_words(pattern: str) -> list[str] | None:
-    """The strings ``pattern`` matches, in the order the engine prefers them at one position, when
-    it is an alternation of plain strings (groups nested in any way, classes of listed
-    characters): its matches are then the leftmost-first matches of these words.  None for
-    anything else: a repeat, a lookaround, an anchor, an escape such as ``\\d``, an empty match."""
+def literal_words(pattern: str) -> tuple[str | None, list[str]] | None:
+    """``(not_after, words)`` when ``pattern`` is an alternation of plain strings (groups nested in
+    any way, classes of listed characters), maybe behind a negative lookbehind of one character
+    (``(?<![一二三\\d])``, whose class is ``not_after``; None without one): its matches are then
+    the leftmost-first matches of ``words`` (in the order the engine prefers them at one position)
+    at positions not after such a character.  None for anything else: a repeat, another
+    lookaround, an anchor, an escape such as ``\\d`` among the words, an empty match."""
     node = _parse(pattern)
+    not_after = None
+    if isinstance(node, _Seq) and len(node.items) > 1:
+        first, rest = node.items[0], node.items[1:]
+        if (isinstance(first, _Look) and not first.ahead and not first.positive
+                and isinstance(first.body, _Char)):
+            not_after, node = first.body.fragment, rest[0] if len(rest) == 1 else _Seq(rest)
     try:
         words = None if node is None else _plain_words(node)
     except _Unmodelled:
         return None
-    return words if words and all(words) else None
+    return (not_after, words) if words and all(words) else None
 
 
 def worded(pattern: SafePattern) -> SafePattern:
@@ -677,16 +685,21 @@ def worded(pattern: SafePattern) -> SafePattern:
     The regex engine tries a long alternation at every position whose character one of its
     words begins with, testing that character against each first character in turn: a trigger
     of 40 holiday names, or the 170 suffixes of organisation names, cost 5-30 ms per MB each
-    that the automaton finds in 1-5.  A pattern of anything but plain words stays as it is."""
-    words = None if pattern.compiled.flags & _WORD_FLAGS else literal_words(pattern.source)
-    if words is None:
+    that the automaton finds in 1-5.  Behind a lookbehind (``not_after``), the automaton reports
+    every occurrence and ``spans`` takes them as the engine would.  A pattern of anything else
+    stays as it is."""
+    found = None if pattern.compiled.flags & _WORD_FLAGS else literal_words(pattern.source)
+    if found is None:
         return pattern
-    return replace(pattern, words=automaton(words))
+    not_after, words = found
+    return replace(pattern, words=automaton(words, every=not_after is not None),
+                   not_after=None if not_after is None else regex.compile(not_after, pattern.compiled.flags))
 
 
-def automaton(words: list[str]) -> ahocorasick_rs.AhoCorasick:
-    """An automaton finding ``words`` leftmost-first, as the regex engine finds an alternation:
-    a DFA, which scanned the text for the 170 organisation suffixes in 2.5 ms per MB against 4.2
-    for the default (an NFA); word lists this short make it small."""
-    return ahocorasick_rs.AhoCorasick(words, matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_FIRST,
-                                      implementation=ahocorasick_rs.Implementation.DFA)
+def automaton(words: list[str], every: bool = False) -> ahocorasick_rs.AhoCorasick:
+    """An automaton finding ``words`` leftmost-first, as the regex engine finds an alternation, or
+    with ``every`` each occurrence of each (overlapping): a DFA, which scanned the text for the
+    170 organisation suffixes in 2.5 ms per MB against 4.2 for the default (an NFA); word lists
+    this short make it small."""
+    kind = ahocorasick_rs.MATCHKIND_STANDARD if every else ahocorasick_rs.MATCHKIND_LEFTMOST_FIRST
+    return ahocorasick_rs.AhoCorasick(words, matchkind=kind, implementation=ahocorasick_rs.Implementation.DFA)
