@@ -61,7 +61,7 @@ class SafePattern:
             stretch = text if (pos, end) == (0, len(text)) else text[pos:end]
             try:
                 if self.not_after is not None:
-                    return self._unguarded(text, pos, self.words.find_matches_as_indexes(stretch, True))
+                    return self._leftmost_first(text, pos, self.words.find_matches_as_indexes(stretch, True))
                 found = self.words.find_matches_as_indexes(stretch)
                 return [(pos + start, pos + stop) for _, start, stop in found]
             except UnicodeEncodeError:  # a lone surrogate, which the automaton cannot read: the engine can
@@ -75,7 +75,8 @@ class SafePattern:
             self._timed_out(warnings)
             return []
 
-    def _unguarded(self, text: str, pos: int, found: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+    def _leftmost_first(self, text: str, pos: int, found: list[tuple[int, int, int]]
+                        ) -> list[tuple[int, int]]:
         """The engine's matches among every occurrence of the words in ``text[pos:]`` (``found``:
         word index, start, end): from left to right, at each position not after a ``not_after``
         character, the first word (lowest index) that occurs there, then on from its end."""

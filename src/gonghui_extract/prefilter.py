@@ -421,7 +421,7 @@ def _line_bound(node: _Node) -> bool:
 
 #: at most this many first characters, all listed, and the engine's own skip to them scans a text
 #: faster than line windows do (measured: 第, 一, quotes, 前/后/名 scanned whole 1.3-3x faster; a
-#: number's 60 first characters and \\d 2.5-3.5x slower than in windows)
+#: number's 60 first characters and \d 2.5-3.5x slower than in windows)
 _FEW_FIRST_CHARACTERS = 8
 
 
